@@ -1,0 +1,46 @@
+"""One catalogue of error messages, as spaCy's ``errors.py``: codes are prefixed when read.
+
+Call sites raise ``IrtagError(Errors.E001.format(...))`` (or a subclass); the CLI turns an
+``IrtagError`` into a one-line ``Error: …`` without a traceback.
+"""
+
+from __future__ import annotations
+
+
+class _WithCodes(type):
+    def __getattribute__(cls, code: str):  # noqa: N805 - metaclass
+        message = type.__getattribute__(cls, code)
+        if code.startswith(("E", "W")) and code[1:].isdigit():
+            return f"[{code}] {message}"
+        return message
+
+
+class Errors(metaclass=_WithCodes):
+    # ingest
+    E001 = "{path}: unsupported file type '{suffix}'; supported: {supported}"
+    E002 = "{path}: file is empty"
+    E003 = "{path}: file is {size_mb:.1f} MB, over the {limit_mb:g} MB limit (raise it with --max-size-mb)"
+    E004 = "{path}: cannot decode text ({reason}); save it as UTF-8, UTF-16, GB18030/GBK or Big5"
+    E005 = "{path}: looks like binary data, not text"
+    E006 = "{path}: not a readable PDF ({reason})"
+    E007 = "{path}: PDF is encrypted; decrypt it first"
+    E008 = "{path}: no text extracted (scanned PDF or image-only document?)"
+    E009 = "{path}: not a readable DOCX ({reason})"
+    E010 = "{path}: no such file or folder"
+    # pipeline
+    E020 = "stage '{stage}' returned {type_name}, not a Document"
+    # lexicons and codebook
+    E030 = "{path}:{line}: {problem}"
+    # models
+    E040 = "{path}: model file is not valid ({reason}); rebuild it with `irtag train`"
+    E041 = "{path}: no model found; build one with `irtag train`"
+    # evaluation / tables
+    E050 = "{path}: missing column '{column}' (columns present: {present})"
+
+
+class Warnings(metaclass=_WithCodes):
+    W001 = "{path}: text decoded as {encoding} (not UTF-8)"
+
+
+class IrtagError(ValueError):
+    """An error the user can fix; the message names the file and the reason."""
