@@ -1,0 +1,147 @@
+"""Comparison across articles: profiles, label matrices, Steffek's factor x stage table and
+organisation pairs with their cooperation intensity.
+
+Pure functions over tagged documents (or their JSONL), so a corpus can be compared long after
+it was tagged, one document in memory at a time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from pipeline.document import Document
+
+SCHEME_LABELS: dict[str, tuple[str, ...]] = {
+    "factor": ("push", "pull"),
+    "stage": ("agenda_setting", "analysis", "formulation", "decision", "implementation", "evaluation"),
+    "resource": ("funding", "personnel", "logistics", "expertise", "information", "legitimacy", "access"),
+    "cooperation": ("agreement", "information_sharing", "policy_coordination", "joint_decision",
+                    "joint_implementation"),
+}
+RESOURCE_GROUPS = {"funding": "material", "personnel": "material", "logistics": "material",
+                   "expertise": "symbolic", "information": "symbolic", "legitimacy": "symbolic",
+                   "access": "symbolic"}
+EXAMPLES_PER_CELL = 3
+
+
+def intensity(forms: Iterable[str]) -> str:
+    """The codebook's rule (seed 002): high = joint decision or implementation *with* an agreement;
+    medium = the strongest action is policy coordination (or joint action without an agreement);
+    low = only information sharing or an agreement alone; "" where no form is found."""
+    found = set(forms)
+    joint = bool(found & {"joint_decision", "joint_implementation"})
+    if joint and "agreement" in found:
+        return "high"
+    if joint or "policy_coordination" in found:
+        return "medium"
+    if found & {"information_sharing", "agreement"}:
+        return "low"
+    return ""
+
+
+@dataclass
+class CorpusComparison:
+    """Accumulates per-document tallies; memory grows with labels and pairs, not sentences."""
+
+    profiles: list[dict] = field(default_factory=list)
+    factor_stage: dict[str, dict[tuple[str, str], list[str]]] = field(default_factory=dict)
+    pairs: dict[tuple[str, str], Counter] = field(default_factory=lambda: defaultdict(Counter))
+    pair_examples: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    pair_docs: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def add(self, doc: Document) -> None:
+        self.profiles.append(profile(doc))
+        cells: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for sentence in doc.coded_sentences():
+            for factor in sentence.labels_for("factor"):
+                for stage in sentence.labels_for("stage"):
+                    cells[(factor, stage)].append(sentence.id)
+            orgs = sorted({a.org_id for a in sentence.actors if a.org_id})
+            forms = sentence.labels_for("cooperation")
+            for pair in combinations(orgs, 2):
+                self.pair_docs[pair].add(doc.id)
+                self.pairs[pair]["sentences"] += 1
+                for form in forms:
+                    self.pairs[pair][form] += 1
+                if forms and len(self.pair_examples[pair]) < EXAMPLES_PER_CELL:
+                    self.pair_examples[pair].append(sentence.id)
+        self.factor_stage[doc.id] = dict(cells)
+
+    # -- tables ------------------------------------------------------------------------
+    def documents_table(self) -> pd.DataFrame:
+        return pd.DataFrame(self.profiles)
+
+    def label_matrix(self) -> pd.DataFrame:
+        """Documents x labels: sentence counts."""
+        columns = [f"{s}:{l}" for s, labels in SCHEME_LABELS.items() for l in labels]
+        rows = {p["doc_id"]: {c: p.get(f"n_{c}", 0) for c in columns} for p in self.profiles}
+        return pd.DataFrame.from_dict(rows, orient="index", columns=columns).rename_axis("doc_id")
+
+    def factor_stage_table(self, doc_id: str | None = None) -> pd.DataFrame:
+        """Steffek's table: one row per factor x stage cell with its count and example sentence ids,
+        for one document or (``doc_id=None``) the corpus."""
+        rows = []
+        docs = [doc_id] if doc_id else list(self.factor_stage)
+        for factor in SCHEME_LABELS["factor"]:
+            for stage in SCHEME_LABELS["stage"]:
+                ids = [i for d in docs for i in self.factor_stage.get(d, {}).get((factor, stage), [])]
+                rows.append({"scope": doc_id or "corpus", "factor": factor, "stage": stage, "count": len(ids),
+                             "examples": ";".join(ids[:EXAMPLES_PER_CELL])})
+        return pd.DataFrame(rows)
+
+    def factor_stage_all(self) -> pd.DataFrame:
+        tables = [self.factor_stage_table(d) for d in self.factor_stage] + [self.factor_stage_table()]
+        return pd.concat(tables, ignore_index=True)
+
+    def pairs_table(self) -> pd.DataFrame:
+        rows = []
+        for pair in sorted(self.pairs):
+            counts = self.pairs[pair]
+            forms = [f for f in SCHEME_LABELS["cooperation"] if counts.get(f)]
+            rows.append({"org_a": pair[0], "org_b": pair[1], "sentences": counts["sentences"],
+                         **{f: counts.get(f, 0) for f in SCHEME_LABELS["cooperation"]},
+                         "intensity": intensity(forms), "documents": ";".join(sorted(self.pair_docs[pair])),
+                         "examples": ";".join(self.pair_examples[pair])})
+        columns = ["org_a", "org_b", "sentences", *SCHEME_LABELS["cooperation"], "intensity", "documents", "examples"]
+        return pd.DataFrame(rows, columns=columns)
+
+
+def profile(doc: Document) -> dict:
+    """Counts and shares per 100 body sentences per label; dominant stage; resource groups."""
+    body = [s for s in doc.coded_sentences() if s.section_kind == "body"]
+    coded = list(doc.coded_sentences())
+    n_body = len(body)
+    row: dict[str, object] = {"doc_id": doc.id, "title": doc.meta.title, "source": doc.source,
+                              "lang": doc.lang, "body_sentences": n_body, "coded_sentences": len(coded)}
+    stage_counts: Counter = Counter()
+    groups: Counter = Counter()
+    for scheme, labels in SCHEME_LABELS.items():
+        counts = Counter(l for s in coded for l in s.labels_for(scheme))
+        body_counts = Counter(l for s in body for l in s.labels_for(scheme))
+        for label in labels:
+            row[f"n_{scheme}:{label}"] = counts.get(label, 0)
+            row[f"per100_{scheme}:{label}"] = round(100 * body_counts.get(label, 0) / n_body, 2) if n_body else 0.0
+        if scheme == "stage":
+            stage_counts = counts
+        if scheme == "resource":
+            for label, n in counts.items():
+                groups[RESOURCE_GROUPS.get(label, "")] += n
+    row["dominant_stage"] = stage_counts.most_common(1)[0][0] if stage_counts else ""
+    total = groups["material"] + groups["symbolic"]
+    row["material_share"] = round(groups["material"] / total, 3) if total else 0.0
+    row["symbolic_share"] = round(groups["symbolic"] / total, 3) if total else 0.0
+    orgs = Counter(a.org_id for s in coded for a in s.actors if a.org_id)
+    row["organisations"] = ";".join(f"{org}:{n}" for org, n in sorted(orgs.items(), key=lambda kv: (-kv[1], kv[0])))
+    return row
+
+
+def compare(docs: Iterable[Document]) -> CorpusComparison:
+    comparison = CorpusComparison()
+    for doc in docs:
+        comparison.add(doc)
+    return comparison

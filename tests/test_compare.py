@@ -1,0 +1,64 @@
+import pytest
+
+from pipeline.compare import compare, intensity, profile
+from pipeline.document import Actor, Document, Label, Paragraph, Section, Sentence
+
+
+@pytest.mark.parametrize("forms, expected", [
+    (["joint_implementation", "agreement", "information_sharing"], "high"),
+    (["joint_decision", "agreement"], "high"),
+    (["policy_coordination", "information_sharing"], "medium"),
+    (["joint_implementation"], "medium"),
+    (["information_sharing"], "low"),
+    (["agreement"], "low"),
+    ([], ""),
+])
+def test_intensity_follows_the_codebook_rule(forms, expected):
+    assert intensity(forms) == expected
+
+
+def sent(i, labels, orgs=(), kind="body"):
+    return Sentence(id=f"d-s{i:04d}", start=0, end=1, text="x", lang="zh", section_kind=kind,
+                    labels=[Label(s, l, "lexicon") for s, l in labels],
+                    actors=[Actor(o, 0, 1, o, "igo") for o in orgs])
+
+
+def make_doc():
+    sentences = [
+        sent(1, [("factor", "pull"), ("stage", "implementation"), ("cooperation", "joint_implementation")], ["UN", "EU"]),
+        sent(2, [("cooperation", "agreement"), ("resource", "funding")], ["EU", "UN"]),
+        sent(3, [("factor", "push"), ("stage", "agenda_setting"), ("resource", "legitimacy")], ["UN", "AU"]),
+        sent(4, [("cooperation", "policy_coordination")], ["AU", "UN"]),
+        sent(5, [("cooperation", "information_sharing")], ["ASEAN", "UN"]),
+        sent(6, [("factor", "pull"), ("stage", "implementation")], []),
+        sent(7, [("factor", "push")], [], kind="references"),
+    ]
+    section = Section("sec01", "body", "", 0, 1, "zh", [Paragraph("p1", 0, 1, sentences=sentences[:6])])
+    refs = Section("sec02", "references", "", 0, 1, "zh", [Paragraph("p2", 0, 1, sentences=sentences[6:])])
+    return Document(id="d", source="d.txt", format="txt", lang="zh", text="x", sections=[section, refs])
+
+
+def test_pairs_get_the_intensity_of_their_sentences():
+    table = compare([make_doc()]).pairs_table().set_index(["org_a", "org_b"])
+    assert table.loc[("EU", "UN"), "intensity"] == "high"
+    assert table.loc[("AU", "UN"), "intensity"] == "medium"
+    assert table.loc[("ASEAN", "UN"), "intensity"] == "low"
+    assert table.loc[("EU", "UN"), "sentences"] == 2
+
+
+def test_factor_stage_cells_count_sentences_with_examples():
+    table = compare([make_doc()]).factor_stage_table("d").set_index(["factor", "stage"])
+    assert table.loc[("pull", "implementation"), "count"] == 2
+    assert table.loc[("pull", "implementation"), "examples"] == "d-s0001;d-s0006"
+    assert table.loc[("push", "agenda_setting"), "count"] == 1
+    assert table["count"].sum() == 3  # the reference-list sentence is not counted
+
+
+def test_profile_shares_per_100_body_sentences():
+    row = profile(make_doc())
+    assert row["body_sentences"] == 6
+    assert row["n_factor:pull"] == 2
+    assert row["per100_factor:pull"] == pytest.approx(33.33)
+    assert row["dominant_stage"] == "implementation"
+    assert row["material_share"] == 0.5 and row["symbolic_share"] == 0.5
+    assert row["organisations"].startswith("UN:5")
