@@ -1,0 +1,105 @@
+"""Agreement between codings: machine vs. human, or human vs. human.
+
+A coding sheet is the per-sentence table irtag writes: machine labels in ``factor``, ``stage``
+… and a human's in ``coder_factor``, ``coder_stage`` …; cells hold ``;``-joined labels. Each
+label is scored as a binary decision per sentence: percent agreement, Cohen's kappa
+(scikit-learn) and Krippendorff's alpha (the ``krippendorff`` package, nominal level).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from pipeline.errors import Errors, IrtagError
+
+CODER_PREFIX = "coder_"
+
+
+def split_cell(value: object) -> set[str]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return set()
+    return {part.strip() for part in str(value).split(";") if part.strip()}
+
+
+def binary_agreement(a: list[int], b: list[int]) -> dict[str, float]:
+    """Percent agreement, Cohen's kappa and Krippendorff's alpha of two 0/1 codings."""
+    import krippendorff
+    from sklearn.metrics import cohen_kappa_score
+
+    if len(a) != len(b):
+        raise ValueError("codings differ in length")
+    n = len(a)
+    percent = sum(x == y for x, y in zip(a, b)) / n if n else float("nan")
+    if len(set(a) | set(b)) < 2:  # one category only: chance-corrected measures undefined
+        kappa = alpha = float("nan")
+    else:
+        kappa = float(cohen_kappa_score(a, b))
+        alpha = float(krippendorff.alpha(reliability_data=np.array([a, b], dtype=float),
+                                         level_of_measurement="nominal"))
+    return {"n": n, "percent": percent, "kappa": kappa, "alpha": alpha}
+
+
+def agreement_table(first: pd.DataFrame, first_cols: dict[str, str], second: pd.DataFrame,
+                    second_cols: dict[str, str], labels: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    """Per scheme and label, the agreement of two codings of the same sentences (rows aligned)."""
+    rows = []
+    for scheme, scheme_labels in labels.items():
+        if scheme not in first_cols or scheme not in second_cols:
+            continue
+        a_sets = [split_cell(v) for v in first[first_cols[scheme]]]
+        b_sets = [split_cell(v) for v in second[second_cols[scheme]]]
+        for label in scheme_labels:
+            a = [int(label in s) for s in a_sets]
+            b = [int(label in s) for s in b_sets]
+            rows.append({"scheme": scheme, "label": label, "n_first": sum(a), "n_second": sum(b),
+                         **binary_agreement(a, b)})
+        exact = [int(x == y) for x, y in zip(a_sets, b_sets)]
+        rows.append({"scheme": scheme, "label": "(exact set)", "n_first": None, "n_second": None,
+                     "n": len(exact), "percent": sum(exact) / len(exact) if exact else float("nan"),
+                     "kappa": float("nan"), "alpha": float("nan")})
+    return pd.DataFrame(rows, columns=["scheme", "label", "n_first", "n_second", "n", "percent", "kappa", "alpha"])
+
+
+def _read(path) -> pd.DataFrame:
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if "sent_id" not in table.columns:
+        raise IrtagError(Errors.E050.format(path=path, column="sent_id", present=", ".join(table.columns)))
+    return table
+
+
+def sheet_agreement(coded_path, other_path=None, *, labels: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    """Machine vs. human for one filled sheet; human vs. human (``coder_*`` of both) for two.
+
+    A half-finished sheet is scored on the rows ticked in ``coder_done`` where that column is used."""
+    sheet = _read(coded_path)
+    coder_cols = {s: CODER_PREFIX + s for s in labels if CODER_PREFIX + s in sheet.columns}
+    if not coder_cols:
+        raise IrtagError(Errors.E050.format(path=coded_path, column="coder_<scheme>", present=", ".join(sheet.columns)))
+    if other_path is None:
+        done = _coded_rows(sheet)
+        sheet = sheet[done]
+        table = agreement_table(sheet, {s: s for s in coder_cols}, sheet, coder_cols, labels)
+        table.insert(0, "comparison", "machine vs human")
+        return table
+    other = _read(other_path)
+    merged = sheet.merge(other, on="sent_id", suffixes=("", "__other"))
+    other_cols = {s: c + "__other" if c + "__other" in merged.columns else c for s, c in coder_cols.items()}
+    done = _coded_rows(merged)
+    merged = merged[done]
+    table = agreement_table(merged, coder_cols, merged, other_cols, labels)
+    table.insert(0, "comparison", "human vs human")
+    return table
+
+
+def _coded_rows(sheet: pd.DataFrame) -> pd.Series:
+    """Every row, unless the coder ticked ``coder_done`` on some: then those rows only.
+
+    An empty ``coder_*`` cell is a decision ("no label"), so it cannot mark unreviewed rows."""
+    if "coder_done" in sheet.columns:
+        marks = sheet["coder_done"].astype(str).str.strip() != ""
+        if marks.any():
+            return marks
+    return pd.Series(True, index=sheet.index)
