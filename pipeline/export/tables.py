@@ -57,13 +57,19 @@ def read_document_jsonl(path: str | os.PathLike) -> Document:
         return Document.from_json(handle.readline())
 
 
+RESOURCE_GROUPS = {"funding": "material", "personnel": "material", "logistics": "material",
+                   "expertise": "symbolic", "information": "symbolic", "legitimacy": "symbolic",
+                   "access": "symbolic"}
+CODER_COLUMNS = tuple(f"coder_{scheme}" for scheme in SCHEMES) + ("coder_note",)
 SENTENCE_COLUMNS = (
-    "doc_id", "title", "sent_id", "section_kind", "is_heading", "lang", "page", "start", "end",
-    "text", *SCHEMES,
+    "doc_id", "title", "sent_id", "section_kind", "is_heading", "lang", "page", "start", "end", "text",
+    *SCHEMES, "resource_group", "evidence", "scores", "sources", "negated", "organisations",
+    "actor_types", *CODER_COLUMNS,
 )
 
 
 def sentence_row(doc: Document, sentence: Sentence) -> dict[str, object]:
+    """One row of the coders' table; labels within a cell keep the sentence's (codebook) order."""
     row: dict[str, object] = {
         "doc_id": doc.id,
         "title": doc.meta.title,
@@ -78,6 +84,19 @@ def sentence_row(doc: Document, sentence: Sentence) -> dict[str, object]:
     }
     for scheme in SCHEMES:
         row[scheme] = ";".join(sentence.labels_for(scheme))
+    row["resource_group"] = ";".join(
+        dict.fromkeys(RESOURCE_GROUPS[l] for l in sentence.labels_for("resource") if l in RESOURCE_GROUPS))
+    row["evidence"] = "; ".join(
+        f"{lab.scheme}:{lab.label}=" + "|".join(f"{e.term}@{e.start}-{e.end}" for e in lab.evidence)
+        for lab in sentence.labels if lab.evidence)
+    row["scores"] = "; ".join(
+        f"{lab.scheme}:{lab.label}={lab.score:.3f}" for lab in sentence.labels if lab.score is not None)
+    row["sources"] = "; ".join(f"{lab.scheme}:{lab.label}={lab.source}" for lab in sentence.labels)
+    row["negated"] = int(any(lab.negated for lab in sentence.labels))
+    row["organisations"] = ";".join(dict.fromkeys(a.org_id for a in sentence.actors if a.org_id))
+    row["actor_types"] = ";".join(dict.fromkeys(a.org_type for a in sentence.actors))
+    for column in CODER_COLUMNS:
+        row[column] = ""
     return row
 
 
@@ -111,3 +130,33 @@ class CsvTable:
             self.close()
         else:
             self.abort(exc)
+
+
+ANNOTATION_FIELDS = ("doc_id", "sent_id", "scheme", "label", "group", "start", "end", "text", "source",
+                     "score", "negated", "evidence")
+
+
+def annotation_records(doc: Document) -> Iterator[dict[str, object]]:
+    """One record per machine label, with the sentence span it codes and its evidence."""
+    for sentence in doc.coded_sentences():
+        for lab in sentence.labels:
+            yield {
+                "doc_id": doc.id, "sent_id": sentence.id, "scheme": lab.scheme, "label": lab.label,
+                "group": RESOURCE_GROUPS.get(lab.label, "") if lab.scheme == "resource" else "",
+                "start": sentence.start, "end": sentence.end, "text": sentence.text, "source": lab.source,
+                "score": lab.score, "negated": lab.negated,
+                "evidence": [{"term": e.term, "start": e.start, "end": e.end, "concept": e.concept,
+                              "negated": e.negated} for e in lab.evidence],
+            }
+
+
+def write_sentence_copies(csv_path: str | os.PathLike, out_dir: str | os.PathLike) -> None:
+    """``sentences.xlsx`` and ``sentences.parquet`` from the CSV, cells typed as text."""
+    import pandas as pd
+
+    table = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    out = Path(out_dir)
+    with atomic_open(out / "sentences.xlsx", "wb") as handle:
+        table.to_excel(handle, index=False, sheet_name="sentences", engine="openpyxl")
+    with atomic_open(out / "sentences.parquet", "wb") as handle:
+        table.to_parquet(handle, index=False)
