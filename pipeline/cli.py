@@ -106,5 +106,62 @@ def format_summary(summary, out_dir: Path) -> str:
     return "\n".join(lines)
 
 
+@cli.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def compare(out_dir):
+    """Compare the tagged documents of a run (irtag run does this too).
+
+    Reads OUT_DIR/docs/*.jsonl one document at a time and writes:
+
+    \b
+        documents.csv      per document: label counts, shares per 100 body sentences,
+                           dominant stage, material vs symbolic resources, organisations
+        matrix_labels.csv  documents x labels
+        factor_stage.csv   Steffek's push/pull x stage table, per document and corpus,
+                           with example sentence ids per cell
+        org_pairs.csv      organisation pairs x cooperation forms, with the intensity
+                           (high / medium / low) of the codebook's rule
+
+    \b
+    Example:
+        irtag compare outputs/seeds
+    """
+    from pipeline.compare import compare as compare_documents
+    from pipeline.export.corpus import iter_documents, write_comparison
+
+    for path in write_comparison(compare_documents(iter_documents(out_dir)), out_dir):
+        click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("coded", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("other", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--csv", "csv_out", type=click.Path(path_type=Path), help="Also write the table as CSV.")
+def agreement(coded, other, csv_out):
+    """Agreement of codings, per scheme and label.
+
+    CODED is a sentences sheet (sentences.csv / .xlsx saved as CSV) whose coder_factor,
+    coder_stage, coder_resource and coder_cooperation columns a human filled. With one
+    sheet: machine (factor, stage, ...) vs human (coder_*). With two: coder vs coder,
+    matched on sent_id. Reports percent agreement, Cohen's kappa and Krippendorff's
+    alpha (nominal) per label; if a coder_done column is ticked on some rows, only those
+    rows count.
+
+    \b
+    Example:
+        irtag agreement outputs/seeds/coded_by_anna.csv outputs/seeds/coded_by_ben.csv
+    """
+    from pipeline.agreement import sheet_agreement
+    from pipeline.compare import SCHEME_LABELS
+
+    table = sheet_agreement(coded, other, labels=SCHEME_LABELS)
+    click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.3f}", na_rep="-"))
+    if csv_out:
+        from pipeline.export import atomic_open
+
+        with atomic_open(csv_out, "w", encoding="utf-8-sig", newline="") as handle:
+            table.to_csv(handle, index=False)
+
+
 if __name__ == "__main__":
     cli()
