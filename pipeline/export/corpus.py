@@ -10,6 +10,7 @@ from typing import Iterator, Sequence
 
 from pipeline.compare import CorpusComparison
 from pipeline.document import Document
+from pipeline.export.report import write_report
 from pipeline.export.refi import CodeSpec, write_codebook, write_project, write_taguette_codebook
 from pipeline.export.tables import (
     ANNOTATION_FIELDS, CsvTable, annotation_records, atomic_open, read_document_jsonl, write_sentence_copies,
@@ -66,6 +67,8 @@ def write_corpus_outputs(out_dir: str | os.PathLike, codes: Sequence[CodeSpec]) 
     write_codebook(codes, out / "codebook.qdc")
     write_taguette_codebook(codes, out / "codebook.csv")
     written += [out / "project.qdpx", out / "codebook.qdc", out / "codebook.csv"]
+    write_report(iter_documents(out), comparison, out / "report.html")
+    written.append(out / "report.html")
     if (out / "sentences.csv").exists():
         write_sentence_copies(out / "sentences.csv", out)
         written += [out / "sentences.xlsx", out / "sentences.parquet"]
