@@ -27,15 +27,27 @@ class Errors(metaclass=_WithCodes):
     E008 = "{path}: no text extracted (scanned PDF or image-only document?)"
     E009 = "{path}: not a readable DOCX ({reason})"
     E010 = "{path}: no such file or folder"
+    E011 = "unknown PDF engine '{engine}'; choose one of: {engines}"
     # pipeline
     E020 = "stage '{stage}' returned {type_name}, not a Document"
+    # segment
+    E021 = "unknown segmenter engine '{engine}'; choose one of: {engines}"
+    E022 = "segmenter engine 'rjieba' is not installed; run `pip install rjieba` or use engine 'jieba'"
+    E023 = "unsupported language '{lang}' for segmentation; use one of: {langs}"
+    E024 = "{engine} returned token '{word}' at {start}-{end}, which does not match the text (a segmenter bug)"
+    E025 = "{path}:{line}: {problem}"
     # lexicons and codebook
     E030 = "{path}:{line}: {problem}"
+    E031 = "unknown scheme '{scheme}'; the codebook has: {schemes}"
+    E032 = "{path}: no lexicon folder here; pass a folder holding codebook.yaml or set IRTAG_LEXICONS"
     # models
     E040 = "{path}: model file is not valid ({reason}); rebuild it with `irtag train`"
     E041 = "{path}: no model found; build one with `irtag train`"
+    E042 = "{path}:{line}: unknown {scheme} label '{label}'; labels: {labels}"
     # evaluation / tables
     E050 = "{path}: missing column '{column}' (columns present: {present})"
+    E051 = "{path}: {column} '{value}' occurs more than once; ids must be unique"
+    E052 = "cross-validation needs at least 2 gold documents (found {n}) besides the examples"
 
 
 class Warnings(metaclass=_WithCodes):

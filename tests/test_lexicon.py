@@ -1,0 +1,533 @@
+"""Tests for the codebook/lexicon files (pipeline.codebook) and matching (pipeline.lexicon)."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pipeline.codebook import Problem, fold_width, validate
+from pipeline.document import Document, Paragraph, Section, Sentence, Token
+from pipeline.errors import IrtagError
+from pipeline.lexicon import Hit, Lexicon, english_variants, format_codebook
+
+CODEBOOK_MD = Path(__file__).resolve().parents[2] / "shared" / "CODEBOOK.md"
+
+MINI_CODEBOOK = """\
+schemes:
+  - name: stage
+    labels:
+      - name: decision
+        definition: choosing
+      - name: implementation
+        definition: carrying out
+  - name: resource
+    groups: [material, symbolic]
+    labels:
+      - name: funding
+        group: material
+        definition: money
+actor_types:
+  - name: igo
+    definition: intergovernmental
+  - name: state
+    definition: states
+"""
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon.load()
+
+
+def tokens_for(text: str, words: list[str], lemmas: dict[str, str] | None = None) -> list[Token]:
+    """Hand-made tokens: each word is found in ``text`` after the previous one."""
+    tokens, position = [], 0
+    for word in words:
+        start = text.index(word, position)
+        position = start + len(word)
+        tokens.append(Token(word, start, position, (lemmas or {}).get(word, word.lower())))
+    return tokens
+
+
+def zh(words: list[str]) -> tuple[str, list[Token]]:
+    text = "".join(words)
+    return text, tokens_for(text, words)
+
+
+def en(words: list[str], lemmas: dict[str, str] | None = None) -> tuple[str, list[Token]]:
+    text = " ".join(words)
+    return text, tokens_for(text, words, lemmas)
+
+
+def write_lexicons(folder: Path, files: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "codebook.yaml").write_text(MINI_CODEBOOK, encoding="utf-8")
+    for name, content in files.items():
+        (folder / name).write_text(textwrap.dedent(content), encoding="utf-8")
+    return folder
+
+
+# -- shipped files ---------------------------------------------------------------------------
+def test_shipped_lexicons_validate(lexicon):
+    assert validate() == []
+    assert lexicon.schemes == ("factor", "stage", "resource", "cooperation")
+    assert lexicon.labels("factor") == ("pull", "push")
+    assert lexicon.labels("stage") == (
+        "agenda_setting", "analysis", "formulation", "decision", "implementation", "evaluation",
+    )
+    assert [lexicon.group("resource", lab) for lab in lexicon.labels("resource")] == [
+        "material", "material", "material", "symbolic", "symbolic", "symbolic", "symbolic",
+    ]
+    assert lexicon.actor_types == ("igo", "regional", "forum", "ngo", "state", "private")
+
+
+def test_every_label_has_terms_in_both_languages(lexicon):
+    for scheme in lexicon.schemes:
+        for label in lexicon.labels(scheme):
+            assert lexicon.terms(scheme, label, "zh"), (scheme, label)
+            assert lexicon.terms(scheme, label, "en"), (scheme, label)
+
+
+@pytest.mark.skipif(not CODEBOOK_MD.is_file(), reason="shared/CODEBOOK.md not present")
+def test_labels_are_those_of_codebook_md(lexicon):
+    text = CODEBOOK_MD.read_text(encoding="utf-8")
+    for scheme in lexicon.schemes:
+        assert f"`{scheme}`" in text
+        for label in lexicon.labels(scheme):
+            assert f"`{label}`" in text, label
+
+
+def test_contains_len_and_unknown_scheme(lexicon):
+    assert "stage" in lexicon and "stage.decision" in lexicon
+    assert "stage.implementation.deploy" in lexicon and "UN" in lexicon
+    assert "stage.nonsense" not in lexicon and "nonsense" not in lexicon
+    assert len(lexicon) > 1000
+    with pytest.raises(IrtagError, match=r"\[E031\].*'stages'"):
+        lexicon.labels("stages")
+
+
+def test_zh_terms_for_the_segmenter(lexicon):
+    words = lexicon.zh_terms()
+    assert {"非盟", "联合国", "议程设置", "非政府组织"} <= set(words)
+    assert words == sorted(set(words))
+    assert not any(w.isascii() for w in words)
+
+
+def test_format_codebook(lexicon):
+    text = format_codebook(lexicon)
+    for scheme in lexicon.schemes:
+        assert f"{scheme}:" in text
+        for label in lexicon.labels(scheme):
+            assert re.search(rf"^  {label}\s+", text, re.MULTILINE), label
+    assert re.search(r"^  funding\s+material\s+\d+\s+\d+", text, re.MULTILINE)
+
+
+def test_env_var_selects_folder(tmp_path, monkeypatch):
+    folder = write_lexicons(tmp_path / "lex", {"stage.yaml": """\
+        scheme: stage
+        concepts:
+          - id: stage.decision.vote
+            label: decision
+            en: [vote]
+        """})
+    monkeypatch.setenv("IRTAG_LEXICONS", str(folder))
+    loaded = Lexicon.load()
+    assert loaded.schemes == ("stage", "resource") and len(loaded) == 1
+
+
+def test_missing_folder(tmp_path):
+    with pytest.raises(IrtagError, match=r"\[E032\]"):
+        Lexicon.load(tmp_path / "nowhere")
+
+
+# -- validation: file and line ---------------------------------------------------------------
+BAD_FILES = {
+    "unknown label": ("""\
+        scheme: stage
+        concepts:
+          - id: stage.vote.x
+            label: vote
+            en: [vote]
+        """, 4, "unknown label 'vote'"),
+    "duplicate term": ("""\
+        scheme: stage
+        concepts:
+          - id: stage.decision.a
+            label: decision
+            zh: [决策]
+          - id: stage.implementation.b
+            label: implementation
+            zh: [执行, 决策]
+        """, 8, "duplicate zh term '决策'"),
+    "full-width duplicate": ("""\
+        scheme: resource
+        concepts:
+          - id: resource.funding.a
+            label: funding
+            en: [ODA,
+                 ＯＤＡ]
+        """, 6, "full-width"),
+    "case duplicate": ("""\
+        scheme: resource
+        concepts:
+          - id: resource.funding.a
+            label: funding
+            en: [grant, Grant]
+        """, 5, "duplicates 'grant'"),
+    "bad regex": ("""\
+        scheme: stage
+        concepts:
+          - id: stage.decision.a
+            label: decision
+            patterns:
+              zh: ['通过(了']
+        """, 6, "bad regex"),
+    "empty pattern match": ("""\
+        scheme: stage
+        concepts:
+          - id: stage.decision.a
+            label: decision
+            patterns:
+              en: ['x*']
+        """, 6, "matches the empty string"),
+    "unknown key": ("""\
+        scheme: stage
+        concepts:
+          - id: stage.decision.a
+            label: decision
+            en: [vote]
+            synonyms: [ballot]
+        """, 6, "unknown key 'synonyms'"),
+    "pattern lang": ("""\
+        scheme: stage
+        concepts:
+          - id: stage.decision.a
+            label: decision
+            patterns:
+              fr: ['vote']
+        """, 6, "must be zh or en"),
+    "empty term": ("""\
+        scheme: stage
+        concepts:
+          - id: stage.decision.a
+            label: decision
+            zh: [决策, '']
+        """, 5, "empty zh term"),
+    "wrong script": ("""\
+        scheme: stage
+        concepts:
+          - id: stage.decision.a
+            label: decision
+            zh: [vote]
+        """, 5, "no Chinese characters"),
+    "unknown scheme": ("""\
+        scheme: stages
+        concepts: []
+        """, 1, "unknown scheme 'stages'"),
+    "id prefix": ("""\
+        scheme: stage
+        concepts:
+          - id: decision.a
+            label: decision
+            en: [vote]
+        """, 3, "must start with 'stage.decision.'"),
+    "yaml syntax": ("""\
+        scheme: stage
+        concepts:
+          - id: stage.decision.a
+            label: [decision
+        """, 5, "not valid YAML"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_bad_lexicon_names_file_and_line(tmp_path, case):
+    content, line, message = BAD_FILES[case]
+    folder = write_lexicons(tmp_path, {"bad.yaml": content})
+    with pytest.raises(IrtagError, match=r"\[E030\] .*bad\.yaml:\d+") as info:
+        Lexicon.load(folder)
+    assert f"bad.yaml:{line}: " in str(info.value)
+    assert message in str(info.value)
+
+
+def test_bad_gazetteer_names_file_and_line(tmp_path):
+    folder = write_lexicons(tmp_path, {"organisations.yaml": """\
+        organisations:
+          - id: UN
+            type: igo
+            en: [United Nations, UN]
+          - id: UNO
+            type: club
+            en: [UN]
+        """})
+    problems = validate(folder)
+    assert [(Path(p.path).name, p.line) for p in problems] == [
+        ("organisations.yaml", 6), ("organisations.yaml", 7),
+    ]
+    assert "unknown actor type 'club'" in problems[0].problem
+    assert "duplicate en term 'UN'" in problems[1].problem
+    assert str(problems[0]).startswith("[E030] ")
+
+
+def test_validate_collects_every_problem(tmp_path):
+    folder = write_lexicons(tmp_path, {"bad.yaml": BAD_FILES["duplicate term"][0],
+                                       "worse.yaml": BAD_FILES["unknown key"][0]})
+    problems = validate(folder)
+    assert all(isinstance(p, Problem) for p in problems)
+    assert [(Path(p.path).name, p.line) for p in problems] == [
+        ("bad.yaml", 8), ("worse.yaml", 3), ("worse.yaml", 6),
+    ]
+    assert "id already used at bad.yaml:3" in problems[1].problem
+    with pytest.raises(IrtagError, match=r"bad\.yaml:8: .*\(and 2 more"):
+        Lexicon.load(folder)
+
+
+# -- English matching ------------------------------------------------------------------------
+def test_english_inflections_by_lemma(lexicon):
+    text, tokens = en(["funds", "were", "pledged"], {"funds": "fund", "were": "be", "pledged": "pledge"})
+    labels = {(h.scheme, h.label, h.term) for h in lexicon.match_text(text, "en", tokens)}
+    assert ("resource", "funding", "fund") in labels
+    assert ("stage", "decision", "pledge") in labels
+
+
+def test_english_inflections_without_lemmatizer(lexicon):
+    """A capitalised 'Funds' that the lookup table leaves as is still matches 'fund'."""
+    text, tokens = en(["Funds", "were", "pledged"], {"Funds": "Funds"})
+    assert "funding" in {h.label for h in lexicon.match_text(text, "en", tokens)}
+
+
+@pytest.mark.parametrize("words", [["the", "fundamental", "question"], ["refunding", "rules"]])
+def test_english_terms_only_on_token_boundaries(lexicon, words):
+    text, tokens = en(words)
+    assert "funding" not in {h.label for h in lexicon.match_text(text, "en", tokens)}
+
+
+def test_english_phrase_on_surface_words(lexicon):
+    text, tokens = en(["a", "joint", "declaration", "was", "signed"],
+                      {"signed": "sign", "was": "be"})
+    hits = lexicon.match_text(text, "en", tokens)
+    assert [(h.text, h.label) for h in hits] == [
+        ("joint declaration", "agreement"), ("signed", "agreement"),
+    ]
+
+
+def test_english_variants():
+    assert {"funds", "funded", "funding"} <= english_variants("fund")
+    assert "fundamental" not in english_variants("fund")
+    assert {"relies on", "relied on", "relying on"} <= english_variants("rely on")
+    assert {"sought funding", "seeks funding"} <= english_variants("seek funding")
+    assert "organisations" in english_variants("organization")
+
+
+# -- Chinese matching ------------------------------------------------------------------------
+def test_chinese_terms_only_on_token_boundaries(tmp_path):
+    """印度 is a term; it fires as a token, never inside the token 印度尼西亚."""
+    folder = write_lexicons(tmp_path, {"organisations.yaml": """\
+        organisations:
+          - id: IND
+            type: state
+            zh: [印度]
+        """})
+    small = Lexicon.load(folder)
+    text, tokens = zh(["印度尼西亚", "和", "印度"])
+    actors = small.match_actors_text(text, "zh", tokens)
+    assert [(a.text, a.start) for a in actors] == [("印度", 6)]
+
+
+@pytest.mark.parametrize(
+    "words, expected",
+    [
+        (["东非", "盟友"], []),  # 非盟 straddles a token boundary
+        (["东", "非盟", "友"], ["AU"]),  # the same characters, tokenised as the name
+        (["联合国", "与", "非盟", "合作"], ["UN", "AU"]),
+    ],
+)
+def test_chinese_name_boundaries(lexicon, words, expected):
+    text, tokens = zh(words)
+    assert [a.org_id for a in lexicon.match_actors_text(text, "zh", tokens)] == expected
+
+
+def test_longest_match_within_a_scheme_and_nested_across_schemes(lexicon):
+    text, tokens = zh(["双方", "联合决策", "，", "进入", "政策执行", "阶段"])
+    hits = {(h.scheme, h.label, h.text) for h in lexicon.match_text(text, "zh", tokens)}
+    assert ("cooperation", "joint_decision", "联合决策") in hits
+    assert ("stage", "decision", "决策") in hits  # 决策 inside the compound, other scheme
+    assert ("stage", "implementation", "政策执行") in hits
+    assert ("stage", "implementation", "执行") not in hits  # longest wins in one scheme
+
+
+def test_terms_inside_organisation_names_are_not_evidence(lexicon):
+    text, tokens = en(["the", "International", "Monetary", "Fund", "lends"])
+    assert lexicon.match_text(text, "en", tokens) == []
+    assert [a.org_id for a in lexicon.match_actors_text(text, "en", tokens)] == ["IMF"]
+
+
+@pytest.mark.parametrize(
+    "lang, words, label",
+    [
+        ("zh", ["非政府组织", "寻求", "影响", "政府间组织", "的", "议程"], "push"),
+        ("zh", ["政府间组织", "寻求", "非政府组织", "合作"], "pull"),
+        ("en", ["NGOs", "lobby", "national", "delegations"], "push"),
+        ("en", ["IGOs", "seek", "NGO", "expertise"], "pull"),
+        ("en", ["the", "UN", "relies", "on", "the", "EU", "for", "troops"], "pull"),
+    ],
+)
+def test_factor_cues(lexicon, lang, words, label):
+    text, tokens = zh(words) if lang == "zh" else en(words)
+    assert label in {h.label for h in lexicon.match_text(text, lang, tokens) if h.scheme == "factor"}
+
+
+# -- gazetteer -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "lang, name, org_id, org_type",
+    [
+        ("zh", "联合国", "UN", "igo"),
+        ("en", "United Nations", "UN", "igo"),
+        ("en", "UN", "UN", "igo"),
+        ("en", "U.N.", "UN", "igo"),
+        ("zh", "非盟", "AU", "regional"),
+        ("zh", "非洲联盟", "AU", "regional"),
+        ("en", "African Union", "AU", "regional"),
+        ("en", "AU", "AU", "regional"),
+        ("zh", "二十国集团", "G20", "forum"),
+        ("en", "G20", "G20", "forum"),
+        ("zh", "经合组织", "OECD", "igo"),
+        ("en", "OECD", "OECD", "igo"),
+        ("zh", "国际货币基金组织", "IMF", "igo"),
+        ("en", "IMF", "IMF", "igo"),
+        ("zh", "东盟", "ASEAN", "regional"),
+        ("zh", "东南亚国家联盟", "ASEAN", "regional"),
+        ("en", "ASEAN", "ASEAN", "regional"),
+        ("zh", "欧盟", "EU", "regional"),
+        ("en", "EU", "EU", "regional"),
+        ("en", "European Union", "EU", "regional"),
+        ("zh", "世界银行", "WORLD_BANK", "igo"),
+        ("zh", "经社理事会", "ECOSOC", "igo"),
+        ("zh", "世界工程组织联合会", "WFEO", "ngo"),
+        ("zh", "国际科学理事会", "ICSU", "ngo"),
+        ("zh", "中国政府", "CHN", "state"),
+        ("en", "China", "CHN", "state"),
+    ],
+)
+def test_gazetteer_aliases(lexicon, lang, name, org_id, org_type):
+    if lang == "zh":
+        text, tokens = zh([name, "与", "各方", "合作"])
+    else:
+        text, tokens = en(["the", *name.split(" "), "and", "others"])
+    actors = lexicon.match_actors_text(text, lang, tokens)
+    assert [(a.text, a.org_id, a.org_type) for a in actors] == [(name, org_id, org_type)]
+
+
+@pytest.mark.parametrize("words", [["un", "named", "donors"], ["un-named", "donors"], ["au", "pair"],
+                                   ["the", "eu-", "phoria"], ["a", "Unesco-like", "who"]])
+def test_acronyms_are_case_sensitive_whole_tokens(lexicon, words):
+    text, tokens = en(words)
+    assert lexicon.match_actors_text(text, "en", tokens) == []
+
+
+@pytest.mark.parametrize(
+    "lang, words, name, org_type",
+    [
+        ("zh", ["非政府组织", "参与", "会议"], "非政府组织", "ngo"),
+        ("zh", ["社会组织联盟", "参与", "治理"], "社会组织联盟", "ngo"),
+        ("zh", ["政府间组织", "的", "议程"], "政府间组织", "igo"),
+        ("en", ["NGOs", "attend"], "NGOs", "ngo"),
+        ("en", ["civil", "society", "organizations", "attend"], "civil society organizations", "ngo"),
+        ("en", ["international", "organisations", "meet"], "international organisations", "igo"),
+        ("en", ["governments", "decide"], "governments", "state"),
+    ],
+)
+def test_generic_mentions_have_a_type_and_no_id(lexicon, lang, words, name, org_type):
+    text, tokens = zh(words) if lang == "zh" else en(words)
+    actors = lexicon.match_actors_text(text, lang, tokens)
+    assert [(a.text, a.org_id, a.org_type) for a in actors] == [(name, "", org_type)]
+
+
+# -- negation --------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "lang, words, term, negated",
+    [
+        ("zh", ["许多", "组织", "没有", "足够", "的", "人员"], "人员", True),
+        ("zh", ["尚未", "在", "该", "领域", "签署"], "签署", True),
+        ("zh", ["组织", "缺乏", "资金"], "资金", True),
+        ("zh", ["组织", "获得", "资金"], "资金", False),
+        ("zh", ["没有", "问题", "，", "资金", "充足"], "资金", False),  # clause break
+        ("zh", ["不断", "寻找", "新", "的", "资金"], "资金", False),  # 不断 is no negator
+        ("en", ["the", "AU", "did", "n't", "provide", "funding"], "funding", True),
+        ("en", ["a", "lack", "of", "funding"], "funding", True),
+        ("en", ["without", "any", "staff"], "staff", True),
+        ("en", ["not", "only", "funding", "but", "staff"], "funding", False),
+        ("en", ["no", "problem", ";", "funding", "flows"], "funding", False),
+        ("en", ["they", "provide", "funding"], "funding", False),
+    ],
+)
+def test_negation(lexicon, lang, words, term, negated):
+    text, tokens = zh(words) if lang == "zh" else en(words)
+    hits = [h for h in lexicon.match_text(text, lang, tokens) if h.text == term]
+    assert hits and all(h.negated is negated for h in hits)
+
+
+# -- offsets ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        ("zh", ["欧盟", "向", "联合国", "提供", "了", "资金", "和", "人员", "。"]),
+        ("en", ["The", "EU", "provided", "funds", "and", "troops", "to", "the", "UN", "."]),
+    ],
+)
+def test_offsets_point_into_the_document(lexicon, lang, words):
+    body, local = zh(words) if lang == "zh" else en(words)
+    prefix = "标题\n\n" if lang == "zh" else "A title\n\n"
+    text = prefix + body
+    base = len(prefix)
+    sentence = Sentence(
+        id="d-s0001", start=base, end=len(text), text=body, lang=lang, norm=fold_width(body),
+        tokens=[Token(t.text, t.start + base, t.end + base, t.lemma) for t in local],
+    )
+    doc = Document(
+        id="d", source="x.txt", format="txt", lang=lang, text=text,
+        sections=[Section("sec1", "body", "", base, len(text),
+                          paragraphs=[Paragraph("p1", base, len(text), sentences=[sentence])])],
+    )
+    hits = lexicon.match(sentence)
+    actors = lexicon.match_actors(sentence)
+    assert {h.label for h in hits} >= {"funding", "personnel"}
+    assert [a.org_id for a in actors] == ["EU", "UN"]
+    for item in [*hits, *actors]:
+        assert doc.text[item.start:item.end] == item.text
+    assert all(isinstance(h, Hit) and h.start >= base for h in hits)
+
+
+def test_match_text_without_tokens_uses_rough_tokens(lexicon):
+    hits = lexicon.match_text("The UN lacks funding, but not staff.", "en")
+    assert [(h.text, h.negated) for h in hits] == [("funding", True), ("staff", True)]
+    assert [a.org_id for a in lexicon.match_actors_text("The UN and the un", "en")] == ["UN"]
+
+
+# -- with the real segmenter -----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def segmenter(lexicon):
+    segment = pytest.importorskip("pipeline.segment")
+    return segment.Segmenter(extra_words=lexicon.zh_terms())
+
+
+@pytest.mark.parametrize(
+    "lang, text, org_ids, labels",
+    [
+        ("zh", "联合国与非盟签署了谅解备忘录。", ["UN", "AU"], {"agreement"}),
+        ("zh", "印度尼西亚和印度是东非盟友。", ["IDN", "IND"], set()),
+        ("zh", "联合国对欧盟的资源依赖程度较高。", ["UN", "EU"], {"pull"}),
+        ("en", "The UN relies on the EU for troops and funding.", ["UN", "EU"],
+         {"pull", "personnel", "funding"}),
+        ("en", "Funds were pledged, but the fundamental problem remained.", [], {"funding", "decision"}),
+    ],
+)
+def test_with_segmenter(lexicon, segmenter, lang, text, org_ids, labels):
+    tokens = segmenter.tokenize(text, lang)
+    assert [a.org_id for a in lexicon.match_actors_text(text, lang, tokens)] == org_ids
+    hits = lexicon.match_text(text, lang, tokens)
+    assert {h.label for h in hits} == labels
+    assert all(text[h.start:h.end] == h.text for h in hits)
