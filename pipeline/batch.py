@@ -156,11 +156,13 @@ def run_batch(
     import time
 
     from pipeline.export import SENTENCE_COLUMNS, CsvTable, sentence_row, write_document_jsonl
+    from pipeline.export.corpus import write_manifest
 
     out = Path(out_dir)
     (out / "docs").mkdir(parents=True, exist_ok=True)
     paths = discover(inputs)
     summary = RunSummary(files=len(paths))
+    doc_ids: list[str] = []
     started = time.perf_counter()
     with CsvTable(out / "sentences.csv", SENTENCE_COLUMNS) as sentences, \
             CsvTable(out / "errors.csv", ("path", "error")) as errors:
@@ -172,6 +174,7 @@ def run_batch(
             else:
                 doc = outcome.doc
                 write_document_jsonl(doc, out / "docs" / f"{doc.id}.jsonl")
+                doc_ids.append(doc.id)
                 sentences.write_rows(sentence_row(doc, s) for s in doc.sentences())
                 summary.documents += 1
                 summary.sentences_by_doc[f"{outcome.path.name}"] = Counter(
@@ -180,4 +183,5 @@ def run_batch(
             summary.seconds = time.perf_counter() - started
             if on_outcome is not None:
                 on_outcome(outcome, summary)
+    write_manifest(out, list(dict.fromkeys(doc_ids)))
     return summary

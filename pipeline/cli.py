@@ -61,8 +61,16 @@ def run(inputs, out_dir, tag, models_dir, max_size_mb, workers, segmenter_engine
 
     \b
         OUT/docs/<doc_id>.jsonl   one document per file, the full document model
-        OUT/sentences.csv         one row per sentence (UTF-8 with BOM, opens in Excel)
+        OUT/sentences.csv         one row per sentence (UTF-8 with BOM, opens in Excel),
+                                  also as sentences.xlsx and sentences.parquet, with
+                                  labels, evidence, scores and empty coder_* columns
         OUT/errors.csv            one row per file that could not be processed
+        OUT/annotations.jsonl     one record per machine label with its evidence
+        OUT/documents.csv, matrix_labels.csv, factor_stage.csv, org_pairs.csv
+                                  comparison tables (see irtag compare --help)
+        OUT/project.qdpx, codebook.qdc, codebook.csv
+                                  REFI-QDA project and codebook, Taguette codebook
+        OUT/report.html           self-contained report with heatmaps and evidence
 
     A file that fails (empty, binary, corrupt or encrypted PDF, undecodable text, too large)
     gets a one-line error naming the file and the reason; the batch goes on.
@@ -90,6 +98,12 @@ def run(inputs, out_dir, tag, models_dir, max_size_mb, workers, segmenter_engine
 
     summary = run_batch(inputs, out_dir, factory, workers=workers, on_outcome=on_outcome)
     bar.close()
+    if tag:
+        from pipeline.codebook import load_codebook
+        from pipeline.export.corpus import write_corpus_outputs
+        from pipeline.export.refi import codes_from_codebook
+
+        write_corpus_outputs(out_dir, codes_from_codebook(load_codebook()))
     click.echo(format_summary(summary, out_dir))
 
 
@@ -152,15 +166,123 @@ def agreement(coded, other, csv_out):
         irtag agreement outputs/seeds/coded_by_anna.csv outputs/seeds/coded_by_ben.csv
     """
     from pipeline.agreement import sheet_agreement
-    from pipeline.compare import SCHEME_LABELS
+    from pipeline.codebook import scheme_labels
 
-    table = sheet_agreement(coded, other, labels=SCHEME_LABELS)
+    table = sheet_agreement(coded, other, labels=scheme_labels())
     click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.3f}", na_rep="-"))
     if csv_out:
         from pipeline.export import atomic_open
 
         with atomic_open(csv_out, "w", encoding="utf-8-sig", newline="") as handle:
             table.to_csv(handle, index=False)
+
+
+# -- modelling: train, tag, evaluate (library: classify.py, annotate.py, evaluate.py) --------
+@cli.command()
+@click.option("--gold", "gold_dir", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Folder of gold CSVs [default: corpora/gold].")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("outputs/models"),
+              show_default=True, help="Folder for the trained models.")
+def train(gold_dir, out_dir):
+    """Train one classifier per scheme on the gold corpus and save it (JSON + .npy, no pickle).
+
+    Thresholds and the lexicon/classifier fusion floor are chosen by cross-validation
+    over the gold documents; examples.csv is always trained on.
+
+    \b
+    Example:
+        irtag train --gold corpora/gold -o outputs/models
+    """
+    from pipeline.classify import train_main
+
+    click.echo(train_main(gold_dir, out_dir))
+
+
+@cli.command()
+@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--text-column", default="text", show_default=True, help="Column with the sentence text.")
+@click.option("--id-column", default="sent_id", show_default=True, help="Column with the row id (kept).")
+@click.option("--lang-column", default=None, help="Column with zh/en [default: detect per row].")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="One language for every row.")
+@click.option("--models", "models_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of trained models [default: outputs/models, trained from corpora/gold if missing].")
+@click.option("-o", "--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Tagged CSV to write.")
+def tag(table, text_column, id_column, lang_column, lang, models_dir, out_path):
+    """Tag the rows of a CSV/XLSX table, one row = one unit.
+
+    The output keeps the id column and adds lang, one column per scheme (fused labels,
+    ';'-joined in codebook order, as in a gold table), the two systems fused
+    (<scheme>__lexicon, <scheme>__classifier), evidence, scores and actors.
+
+    \b
+    Example:
+        irtag tag sheet.csv --text-column text --id-column sent_id --lang-column lang -o tagged.csv
+    """
+    from pipeline.annotate import tag_file
+
+    rows = tag_file(table, out_path, text_column=text_column, id_column=id_column,
+                    lang_column=lang_column, lang=lang, models_dir=models_dir)
+    click.echo(f"tagged {rows} rows -> {out_path}")
+
+
+@cli.command()
+@click.option("--sentences", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Tagged table (irtag tag output).")
+@click.option("--gold", type=click.Path(exists=True, path_type=Path),
+              help="Gold table; with --cv, the gold folder [default: corpora/gold].")
+@click.option("--cv", is_flag=True, help="Leave-one-document-out cross-validation on the gold corpus.")
+@click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the per-label table as CSV.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write summary and per-label tables as JSON.")
+def evaluate(sentences, gold, cv, csv_out, json_out):
+    """Precision, recall, F1 per label; micro- and macro-F1 per scheme and language.
+
+    Scores the fused labels and, where the table has them, the lexicon and classifier
+    systems. Macro-F1 averages the labels with gold support in that language.
+
+    \b
+    Example:
+        irtag evaluate --sentences tagged.csv --gold gold.csv --csv scores.csv
+        irtag evaluate --cv
+    """
+    from pipeline import evaluate as evaluation
+
+    if cv:
+        click.echo(evaluation.main_cv(gold, csv_out=csv_out, json_out=json_out))
+        return
+    if sentences is None or gold is None:
+        raise click.UsageError("give --sentences and --gold, or --cv")
+    click.echo(evaluation.main(sentences, gold, csv_out=csv_out, json_out=json_out))
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Validate the lexicon files; list every problem, exit 1 if any.")
+@click.option("--lexicons", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Lexicon folder [default: lexicons/ of the project, or $IRTAG_LEXICONS].")
+def codebook(check, directory):
+    """Print the codebook: schemes, labels, definitions and lexicon terms.
+
+    The codebook and the lexicons are YAML files under lexicons/ (see lexicons/README.md
+    for how to add a scheme, a label, a term or an organisation). With --check, every
+    problem is listed as FILE:LINE: PROBLEM.
+
+    \b
+    Example:
+        irtag codebook
+        irtag codebook --check
+    """
+    from pipeline.codebook import validate
+    from pipeline.lexicon import Lexicon, format_codebook
+
+    if check:
+        problems = validate(directory)
+        for problem in problems:
+            click.echo(str(problem))
+        click.echo(f"{len(problems)} problem(s)")
+        sys.exit(1 if problems else 0)
+    click.echo(format_codebook(Lexicon.load(directory)))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ Other files (``README.md``, ``domain_terms.txt``) are ignored.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -489,3 +490,26 @@ def read_lexicons(directory: str | Path | None = None) -> tuple[LexiconData, lis
 def validate(directory: str | Path | None = None) -> list[Problem]:
     """All problems of the lexicon folder, in file and line order (empty when it is valid)."""
     return read_lexicons(directory)[1]
+
+
+@functools.lru_cache(maxsize=8)
+def load_codebook(directory: str | Path | None = None) -> Codebook:
+    """Only the schemes and labels (no lexicons): what exports and comparisons need."""
+    folder = Path(directory) if directory is not None else default_directory()
+    problems: list[Problem] = []
+    codebook = _read_codebook(folder / CODEBOOK_FILE, problems)
+    if problems:
+        raise IrtagError(str(problems[0]))
+    return codebook
+
+
+def scheme_labels(codebook: Codebook | None = None) -> dict[str, tuple[str, ...]]:
+    """Scheme -> labels, in codebook order."""
+    codebook = codebook or load_codebook()
+    return {name: tuple(label.name for label in scheme.labels) for name, scheme in codebook.schemes.items()}
+
+
+def label_groups(codebook: Codebook | None = None) -> dict[tuple[str, str], str]:
+    """(scheme, label) -> group, for labels that have one (resource: material / symbolic)."""
+    codebook = codebook or load_codebook()
+    return {(s.name, l.name): l.group for s in codebook.schemes.values() for l in s.labels if l.group}

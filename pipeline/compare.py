@@ -14,18 +14,9 @@ from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from pipeline.codebook import label_groups, scheme_labels
 from pipeline.document import Document
 
-SCHEME_LABELS: dict[str, tuple[str, ...]] = {
-    "factor": ("push", "pull"),
-    "stage": ("agenda_setting", "analysis", "formulation", "decision", "implementation", "evaluation"),
-    "resource": ("funding", "personnel", "logistics", "expertise", "information", "legitimacy", "access"),
-    "cooperation": ("agreement", "information_sharing", "policy_coordination", "joint_decision",
-                    "joint_implementation"),
-}
-RESOURCE_GROUPS = {"funding": "material", "personnel": "material", "logistics": "material",
-                   "expertise": "symbolic", "information": "symbolic", "legitimacy": "symbolic",
-                   "access": "symbolic"}
 EXAMPLES_PER_CELL = 3
 
 
@@ -78,7 +69,7 @@ class CorpusComparison:
 
     def label_matrix(self) -> pd.DataFrame:
         """Documents x labels: sentence counts."""
-        columns = [f"{s}:{l}" for s, labels in SCHEME_LABELS.items() for l in labels]
+        columns = [f"{s}:{l}" for s, labels in scheme_labels().items() for l in labels]
         rows = {p["doc_id"]: {c: p.get(f"n_{c}", 0) for c in columns} for p in self.profiles}
         return pd.DataFrame.from_dict(rows, orient="index", columns=columns).rename_axis("doc_id")
 
@@ -87,8 +78,8 @@ class CorpusComparison:
         for one document or (``doc_id=None``) the corpus."""
         rows = []
         docs = [doc_id] if doc_id else list(self.factor_stage)
-        for factor in SCHEME_LABELS["factor"]:
-            for stage in SCHEME_LABELS["stage"]:
+        for factor in scheme_labels()["factor"]:
+            for stage in scheme_labels()["stage"]:
                 ids = [i for d in docs for i in self.factor_stage.get(d, {}).get((factor, stage), [])]
                 rows.append({"scope": doc_id or "corpus", "factor": factor, "stage": stage, "count": len(ids),
                              "examples": ";".join(ids[:EXAMPLES_PER_CELL])})
@@ -102,12 +93,12 @@ class CorpusComparison:
         rows = []
         for pair in sorted(self.pairs):
             counts = self.pairs[pair]
-            forms = [f for f in SCHEME_LABELS["cooperation"] if counts.get(f)]
+            forms = [f for f in scheme_labels()["cooperation"] if counts.get(f)]
             rows.append({"org_a": pair[0], "org_b": pair[1], "sentences": counts["sentences"],
-                         **{f: counts.get(f, 0) for f in SCHEME_LABELS["cooperation"]},
+                         **{f: counts.get(f, 0) for f in scheme_labels()["cooperation"]},
                          "intensity": intensity(forms), "documents": ";".join(sorted(self.pair_docs[pair])),
                          "examples": ";".join(self.pair_examples[pair])})
-        columns = ["org_a", "org_b", "sentences", *SCHEME_LABELS["cooperation"], "intensity", "documents", "examples"]
+        columns = ["org_a", "org_b", "sentences", *scheme_labels()["cooperation"], "intensity", "documents", "examples"]
         return pd.DataFrame(rows, columns=columns)
 
 
@@ -120,7 +111,7 @@ def profile(doc: Document) -> dict:
                               "lang": doc.lang, "body_sentences": n_body, "coded_sentences": len(coded)}
     stage_counts: Counter = Counter()
     groups: Counter = Counter()
-    for scheme, labels in SCHEME_LABELS.items():
+    for scheme, labels in scheme_labels().items():
         counts = Counter(l for s in coded for l in s.labels_for(scheme))
         body_counts = Counter(l for s in body for l in s.labels_for(scheme))
         for label in labels:
@@ -130,7 +121,7 @@ def profile(doc: Document) -> dict:
             stage_counts = counts
         if scheme == "resource":
             for label, n in counts.items():
-                groups[RESOURCE_GROUPS.get(label, "")] += n
+                groups[label_groups().get((scheme, label), "")] += n
     row["dominant_stage"] = stage_counts.most_common(1)[0][0] if stage_counts else ""
     total = groups["material"] + groups["symbolic"]
     row["material_share"] = round(groups["material"] / total, 3) if total else 0.0

@@ -47,6 +47,17 @@ class CodeSpec:
         return self.scheme if not self.label else f"{self.scheme}:{self.label}"
 
 
+def codes_from_codebook(codebook) -> list[CodeSpec]:
+    """Each scheme as a parent code with its labels under it, in codebook order."""
+    codes = []
+    for scheme in codebook.schemes.values():
+        codes.append(CodeSpec(scheme.name, "", scheme.description))
+        for label in scheme.labels:
+            group = f" [{label.group}]" if label.group else ""
+            codes.append(CodeSpec(scheme.name, label.name, label.definition + group))
+    return codes
+
+
 def guid(*parts: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, "\x1f".join(parts)))
 

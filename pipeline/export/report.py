@@ -21,7 +21,8 @@ from typing import Iterable
 
 import pandas as pd
 
-from pipeline.compare import EXAMPLES_PER_CELL, SCHEME_LABELS, CorpusComparison
+from pipeline.codebook import scheme_labels
+from pipeline.compare import EXAMPLES_PER_CELL, CorpusComparison
 from pipeline.document import CODED_SECTION_KINDS, Document, Sentence
 from pipeline.export.refi import SCHEME_COLOURS
 from pipeline.export.tables import SCHEMES, atomic_open
@@ -119,7 +120,7 @@ def _summary(title: str, comparison: CorpusComparison) -> str:
              "sentences (title, abstract and body)</p>\n"
              '<nav><a href="#matrix">Labels per document</a><a href="#factor-stage">Factor × stage</a>'
              '<a href="#pairs">Organisation pairs</a><a href="#documents">Documents</a></nav>\n<div class="cards">\n']
-    for scheme, labels in SCHEME_LABELS.items():
+    for scheme, labels in scheme_labels().items():
         counts = [(label, sum(int(p.get(f"n_{scheme}:{label}", 0)) for p in profiles)) for label in labels]
         total = sum(n for _, n in counts)
         top = max((n for _, n in counts), default=0) or 1
@@ -142,16 +143,16 @@ def _label_matrix(comparison: CorpusComparison) -> str:
     titles = {p["doc_id"]: p.get("title") or p.get("source") or p["doc_id"] for p in comparison.profiles}
     per100 = {p["doc_id"]: p for p in comparison.profiles}
     groups = "".join(f'<th colspan="{len(labels)}" class="grp sw-{scheme}">{scheme}</th>'
-                     for scheme, labels in SCHEME_LABELS.items())
+                     for scheme, labels in scheme_labels().items())
     heads = "".join(f'<th class="rot" title="{scheme}:{label}"><span>{_esc(label.replace("_", " "))}</span></th>'
-                    for scheme, labels in SCHEME_LABELS.items() for label in labels)
+                    for scheme, labels in scheme_labels().items() for label in labels)
     parts.append(f'<div class="scroll"><table class="heat matrix"><thead><tr><th rowspan="2" class="doc">document'
                  f"</th>{groups}</tr><tr>{heads}</tr></thead><tbody>\n")
     tops = {scheme: max((int(matrix[f"{scheme}:{label}"].max()) for label in labels), default=0)
-            for scheme, labels in SCHEME_LABELS.items()}
+            for scheme, labels in scheme_labels().items()}
     for doc_id, row in matrix.iterrows():
         cells = []
-        for scheme, labels in SCHEME_LABELS.items():
+        for scheme, labels in scheme_labels().items():
             for label in labels:
                 n = int(row[f"{scheme}:{label}"])
                 rate = per100[doc_id].get(f"per100_{scheme}:{label}", 0)
@@ -175,11 +176,11 @@ def _factor_stage(table: pd.DataFrame) -> str:
     """Steffek's table as a heatmap: factors as rows, the six stages as columns."""
     cells = {(r.factor, r.stage): (int(r.count), r.examples) for r in table.itertuples(index=False)}
     top = max((n for n, _ in cells.values()), default=0)
-    heads = "".join(f"<th>{_esc(stage.replace('_', ' '))}</th>" for stage in SCHEME_LABELS["stage"])
+    heads = "".join(f"<th>{_esc(stage.replace('_', ' '))}</th>" for stage in scheme_labels()["stage"])
     rows = []
-    for factor in SCHEME_LABELS["factor"]:
+    for factor in scheme_labels()["factor"]:
         tds = []
-        for stage in SCHEME_LABELS["stage"]:
+        for stage in scheme_labels()["stage"]:
             n, examples = cells.get((factor, stage), (0, ""))
             style = _heat(n, top, SCHEME_COLOURS["stage"]) or ' class="zero"'
             tds.append(f'<td{style}><b>{n}</b>'
@@ -196,7 +197,7 @@ def _pairs(table: pd.DataFrame) -> str:
              "sharing or an agreement alone).</p>\n"]
     if table.empty:
         return parts[0] + '<p class="empty">No sentence names two organisations.</p></section>\n'
-    forms = SCHEME_LABELS["cooperation"]
+    forms = scheme_labels()["cooperation"]
     tops = {f: int(table[f].max()) for f in forms}
     heads = "".join(f"<th>{_esc(f.replace('_', ' '))}</th>" for f in forms)
     parts.append(f'<div class="scroll"><table class="heat pairs"><thead><tr><th>pair</th><th>sentences</th>{heads}'

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Sequence
 
+from pipeline.codebook import label_groups
 from pipeline.document import Document, Sentence
 
 #: Cells starting with these characters are executed by spreadsheet programs.
@@ -57,9 +58,6 @@ def read_document_jsonl(path: str | os.PathLike) -> Document:
         return Document.from_json(handle.readline())
 
 
-RESOURCE_GROUPS = {"funding": "material", "personnel": "material", "logistics": "material",
-                   "expertise": "symbolic", "information": "symbolic", "legitimacy": "symbolic",
-                   "access": "symbolic"}
 CODER_COLUMNS = tuple(f"coder_{scheme}" for scheme in SCHEMES) + ("coder_note",)
 SENTENCE_COLUMNS = (
     "doc_id", "title", "sent_id", "section_kind", "is_heading", "lang", "page", "start", "end", "text",
@@ -85,7 +83,8 @@ def sentence_row(doc: Document, sentence: Sentence) -> dict[str, object]:
     for scheme in SCHEMES:
         row[scheme] = ";".join(sentence.labels_for(scheme))
     row["resource_group"] = ";".join(
-        dict.fromkeys(RESOURCE_GROUPS[l] for l in sentence.labels_for("resource") if l in RESOURCE_GROUPS))
+        dict.fromkeys(label_groups()[("resource", l)] for l in sentence.labels_for("resource")
+                      if ("resource", l) in label_groups()))
     row["evidence"] = "; ".join(
         f"{lab.scheme}:{lab.label}=" + "|".join(f"{e.term}@{e.start}-{e.end}" for e in lab.evidence)
         for lab in sentence.labels if lab.evidence)
@@ -142,7 +141,7 @@ def annotation_records(doc: Document) -> Iterator[dict[str, object]]:
         for lab in sentence.labels:
             yield {
                 "doc_id": doc.id, "sent_id": sentence.id, "scheme": lab.scheme, "label": lab.label,
-                "group": RESOURCE_GROUPS.get(lab.label, "") if lab.scheme == "resource" else "",
+                "group": label_groups().get((lab.scheme, lab.label), ""),
                 "start": sentence.start, "end": sentence.end, "text": sentence.text, "source": lab.source,
                 "score": lab.score, "negated": lab.negated,
                 "evidence": [{"term": e.term, "start": e.start, "end": e.end, "concept": e.concept,

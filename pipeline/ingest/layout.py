@@ -1,0 +1,246 @@
+"""From physical lines to paragraphs ("reflow").
+
+PDF-to-text conversions break every line, sometimes put blank lines between the lines of one
+paragraph (seed 001), interrupt paragraphs with page-bottom footnotes, running headers and page
+numbers. Paragraph boundaries are therefore decided from the lines themselves: sentence-final
+punctuation on a short line, indentation, headings, labels and note lines; blank lines only
+count in text whose lines are whole paragraphs already.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.ingest import clean, metadata
+
+PAGE_NUMBER_RE = re.compile(r"^(?:[-–—]?\s*\d{1,4}\s*[-–—]?|第\s*\d{1,4}\s*页|Page \d{1,4}(?: of \d+)?)$",
+                            re.IGNORECASE)
+HEADING_RES = [
+    re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、．.]\s*\S"),
+    re.compile(r"^[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）]\s*\S"),
+    re.compile(r"^第[一二三四五六七八九十百\d]{1,4}[章节部分篇]"),
+    re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3})(?!\d)\.?\s*(?=[\u4e00-\u9fff])"),
+    re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3})(?!\d)\.?\s+(?=[A-Z])"),
+    re.compile(r"^(?:[IVX]{1,5})\.\s+[A-Z]"),
+]
+ITEM_RE = re.compile(r"^(?:[（(]\d{1,2}[)）]|\d{1,2}[．.、](?!\d)|第[一二三四五六七八九十\d]{1,3}[，,、]|[a-z][.)]\s)")
+CAPTION_RE = re.compile(r"^(?:图|表)\s*\d+|^(?:Figure|Fig\.|Table)\s*\d+|^(?:注|资料来源|数据来源)\s*[:：]"
+                        r"|^\[image:[^\]]*\]$", re.IGNORECASE)
+NOTE_RE = re.compile(r"^(?:\^?[\u2460-\u2473]|[*＊](?![*＊]))\s*\S")
+ENTRY_RE = re.compile(r"^[\[［]\d{1,3}[\]］]\s*\S")
+MARKER_ONLY_RE = re.compile(r"^(?:[*＊]+|" + clean.MARKER_RE.pattern + r")+$")
+
+#: Roles that always start a new paragraph.
+STRONG = {"heading", "label", "note", "entry", "caption", "table", "furniture", "author", "affiliation",
+          "title"}
+
+
+@dataclass
+class Line:
+    """One physical line; ``role`` may be preset by a reader (markdown bold heading, PDF header)."""
+
+    text: str
+    page: int | None = None
+    role: str = ""
+    indent: bool = False
+
+
+@dataclass
+class Block:
+    """One paragraph-to-be, with the role that decided its boundaries."""
+
+    text: str
+    role: str = "text"
+    page: int | None = None
+    lines: int = 1
+
+
+def heading_like(text: str) -> bool:
+    """Numbered section headings ('一、', '（二）', '2.1 ', '第三章'), short and not a sentence."""
+    if not any(p.match(text) for p in HEADING_RES):
+        return False
+    if clean.display_width(text) > 100 or re.search(r"[。！？!?]", text.rstrip("。")):
+        return False
+    if re.match(r"^\d", text) and (re.search(r"[，,；;：]", text) or clean.display_width(text) > 70):
+        return False
+    return True
+
+
+def line_role(text: str, *, front: bool = False) -> str:
+    """The role of one normalised line or paragraph, before any context is known."""
+    if not text:
+        return "blank"
+    if PAGE_NUMBER_RE.match(text):
+        return "pagenum"
+    if metadata.FURNITURE_LINE_RE.match(text):
+        return "furniture"
+    if len(text) <= 40 and metadata.TAIL_RE.search(text):
+        return "furniture"
+    if MARKER_ONLY_RE.match(text):
+        return "marker"
+    if metadata.match_label(text):
+        return "label"
+    if NOTE_RE.match(text):
+        return "note"
+    if ENTRY_RE.match(text):
+        return "entry"
+    if CAPTION_RE.match(text):
+        return "caption"
+    if heading_like(text):
+        return "heading"
+    if front and metadata.is_author_line(text):
+        return "author"
+    if front and metadata.AFFILIATION_RE.match(text):
+        return "affiliation"
+    if ITEM_RE.match(text):
+        return "item"
+    return "text"
+
+
+def is_wrapped(lines: list[str]) -> bool:
+    """Are paragraphs hard-wrapped (most long lines stop mid-sentence) rather than one per line?"""
+    long_lines = [t for t in lines if clean.display_width(t) >= 20]
+    if not long_lines:
+        return False
+    open_ended = sum(1 for t in long_lines if not clean.ends_sentence(t) and not t.endswith(("；", ";", "：")))
+    widths = sorted(clean.display_width(t) for t in long_lines)
+    return open_ended / len(long_lines) >= 0.6 and widths[len(widths) // 2] < 120
+
+
+def _typical_width(lines: list[str]) -> int:
+    widths = sorted(clean.display_width(t) for t in lines if t)
+    return widths[int(len(widths) * 0.8)] if widths else 80
+
+
+def _mark_page_furniture(items: list[list]) -> None:
+    """Page numbers, and the short unpunctuated line just above one (a running header)."""
+    for index, item in enumerate(items):
+        if item[2] != "pagenum":
+            continue
+        item[2] = "pagebreak"
+        prev = index - 1
+        while prev >= 0 and items[prev][2] == "blank":
+            prev -= 1
+        if (prev >= 1 and items[prev][2] in ("text", "heading") and not clean.ends_sentence(items[prev][1])
+                and not items[prev][1].endswith(("，", ",", "、", "：")) and items[prev - 1][2] == "blank"
+                and clean.display_width(items[prev][1]) <= 80):
+            items[prev][2] = "header"
+
+
+def reflow(lines: list[Line], *, wrapped: bool | None = None) -> list[Block]:
+    """Group lines into paragraphs (see the module docstring for the rules).
+
+    ``wrapped`` None decides from the text itself (:func:`is_wrapped`); readers that know
+    (PDF: always wrapped) pass it. Page-bottom notes and furniture that interrupt an unfinished
+    paragraph do not end it: the text after them continues the paragraph.
+    """
+    texts = [clean.normalize_line(line.text) for line in lines]
+    if wrapped is None:
+        wrapped = is_wrapped(texts)
+    typical = _typical_width([t for t, line in zip(texts, lines) if not line.role])
+    first_heading = next((i for i, t in enumerate(texts) if t and heading_like(t)), len(texts))
+    items: list[list] = []
+    nonblank = 0
+    for index, (text, line) in enumerate(zip(texts, lines)):
+        front = nonblank < 30 and index < first_heading
+        role = line.role or line_role(text, front=front)
+        if line.role == "heading" and metadata.match_label(text):
+            role = "label"
+        if text:
+            nonblank += 1
+        indent = line.indent or bool(re.match(r"^[ \t\u3000\u00a0]", line.text))
+        items.append([index, text, role, indent, line.page, "\t" in line.text.strip()])
+    _mark_page_furniture(items)
+
+    blocks: list[Block] = []
+    current: Block | None = None
+    last_line = ""
+    suspended: Block | None = None  # an unfinished paragraph interrupted by a note or furniture
+    page_broken = False
+    blank_before = False
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            blocks.append(current)
+        current = None
+
+    for _, text, role, indent, page, tabbed in items:
+        if role == "blank":
+            blank_before = True
+            continue
+        if role == "pagebreak":
+            page_broken = True
+            continue
+        if role == "header":
+            close()
+            blocks.append(Block(text, "furniture", page))
+            page_broken = True
+            continue
+        if tabbed and role in ("text", "item"):
+            role = "table"
+        if current is not None and current.page is not None and page is not None and page != current.page:
+            page_broken = True
+        strong = role in STRONG
+        # continue a paragraph that page furniture or notes interrupted
+        if (suspended is not None and not strong and role != "marker"
+                and (page_broken or (not wrapped and blank_before))
+                and current is not None and current.role in ("note", "furniture", "label", "entry")
+                and (clean.is_cjk(text[0]) or text[0].islower())):
+            close()
+            blocks.remove(suspended)
+            blocks.append(suspended)
+            current, suspended = suspended, None
+            current.text = clean.join_lines(current.text, text)
+            current.lines += 1
+            last_line, blank_before, page_broken = text, False, False
+            continue
+        if current is not None and role == "marker":
+            current.text = current.text + text
+            last_line, blank_before = text, False
+            continue
+        if current is None or strong or _boundary(current, last_line, text, role, indent, blank_before,
+                                                  wrapped, typical):
+            if (strong and role in ("note", "furniture", "label", "entry", "caption")
+                    and current is not None and current.role in ("text", "item")
+                    and not clean.ends_sentence(current.text)):
+                suspended = current
+            elif current is not None and current.role in ("text", "item", "heading", "table"):
+                suspended = None
+            close()
+            current = Block(text, "text" if role in ("marker", "item") and False else role, page)
+            if role == "marker":
+                current.role = "text"
+        else:
+            current.text = clean.join_lines(current.text, text)
+            current.lines += 1
+        last_line, blank_before, page_broken = text, False, False
+    close()
+    return blocks
+
+
+def _boundary(current: Block, last: str, text: str, role: str, indent: bool, blank_before: bool,
+              wrapped: bool, typical: int) -> bool:
+    """Does ``text`` (a weak line: text / item) start a new paragraph after ``current``?"""
+    if current.role in ("author", "affiliation", "caption", "table", "title", "furniture"):
+        return True if current.role != "caption" or not wrapped else clean.ends_sentence(last)
+    if current.role == "heading":
+        return not (wrapped and current.lines == 1 and clean.display_width(text) <= max(12, typical // 2)
+                    and not clean.ends_sentence(text) and clean.display_width(current.text + text) <= 90)
+    terminal = clean.ends_sentence(last)
+    if _language_switch(current.text, text):
+        return True
+    if not wrapped:
+        return blank_before or terminal or indent or role == "item"
+    if role == "item" and (terminal or last.endswith(("；", ";", "：", ":"))):
+        return True
+    short = clean.display_width(last) < 0.85 * typical
+    return terminal and (short or indent)
+
+
+def _language_switch(block: str, text: str) -> bool:
+    """A Chinese paragraph followed by an English line (or the reverse): the parallel abstract."""
+    if clean.CJK_RE.search(text):
+        return not clean.CJK_RE.search(block) and clean.is_cjk(text[0])
+    return clean.cjk_share(block) > 0.5 and re.match(r"[A-Z]", text) is not None and len(text) > 15

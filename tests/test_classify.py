@@ -1,0 +1,208 @@
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from fixtures.classify.tinylex import TinyLexicon
+from pipeline.classify import (
+    FLOOR_GRID, THRESHOLD_GRID, SentenceClassifier, SentenceFeatures, _group_folds, features_for, fuse,
+    gold_features, load_models, read_gold, save_models, scheme_labels, train, unit_sentence,
+)
+from pipeline.errors import IrtagError
+from pipeline.segment import Segmenter
+
+GOLD = Path(__file__).parent / "fixtures" / "classify" / "gold"
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return TinyLexicon()
+
+
+@pytest.fixture(scope="module")
+def segmenter(lexicon):
+    return Segmenter(extra_words=lexicon.zh_terms())
+
+
+@pytest.fixture(scope="module")
+def models(segmenter, lexicon):
+    return train(GOLD, segmenter, lexicon, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def features(segmenter, lexicon):
+    rows = read_gold(sorted(GOLD.glob("*.csv")), scheme_labels(lexicon))
+    return gold_features(rows, segmenter, lexicon)
+
+
+def toy_data():
+    """Three documents of push / pull sentences, in both languages."""
+    X, Y, groups = [], [], []
+    for doc in ("d1", "d2", "d3"):
+        X += [SentenceFeatures("非政府组织游说", "zh", ("非政府组织", "游说"), ("hit:factor:push",), ("ngo",)),
+              SentenceFeatures("un relies on eu", "en", ("un", "rely", "eu"), ("hit:factor:pull",), ("igo",)),
+              SentenceFeatures("本文结构", "zh", ("本文", "结构"))]
+        Y += [["push"], ["pull"], []]
+        groups += [doc] * 3
+    return X, Y, groups
+
+
+def test_constructor_only_stores_params():
+    model = SentenceClassifier(scheme="factor", labels=["pull", "push"], C=0.5, char_ngram_range=(2, 4))
+    assert model.get_params()["char_ngram_range"] == (2, 4)
+    assert clone(model).get_params() == model.get_params()
+    assert not hasattr(model, "classes_")
+
+
+@pytest.mark.parametrize("method", ["predict_proba", "predict", "predict_fused"])
+def test_not_fitted_error_before_fit(method):
+    X, _, _ = toy_data()
+    with pytest.raises(NotFittedError):
+        getattr(SentenceClassifier(scheme="factor"), method)(X)
+
+
+def test_fit_returns_self_with_fitted_attributes():
+    X, Y, groups = toy_data()
+    model = SentenceClassifier(scheme="factor", labels=["pull", "push"])
+    assert model.fit(X, Y, groups=groups) is model
+    assert list(model.classes_) == ["pull", "push"]
+    assert model.coef_.shape == (2, model.n_features_)
+    assert all(t in THRESHOLD_GRID for t in model.thresholds_)
+    assert model.lexicon_floor_ in FLOOR_GRID
+    assert model.predict_proba(X).shape == (len(X), 2)
+    assert model.predict_labels(X[:3]) == [["push"], ["pull"], []]
+
+
+@pytest.mark.parametrize("bad", [{"cv_folds": 1}, {"class_weight": "heavy"}, {"scheme": ""}])
+def test_fit_validates_params(bad):
+    X, Y, groups = toy_data()
+    with pytest.raises(ValueError):
+        SentenceClassifier(**{"scheme": "factor", **bad}).fit(X, Y, groups=groups)
+
+
+def test_fit_rejects_unknown_labels():
+    X, Y, _ = toy_data()
+    with pytest.raises(ValueError, match="unknown factor labels"):
+        SentenceClassifier(scheme="factor", labels=["pull"]).fit(X, Y)
+
+
+def test_label_never_seen_never_fires():
+    X, Y, groups = toy_data()
+    model = SentenceClassifier(scheme="factor", labels=["pull", "push", "other"]).fit(X, Y, groups=groups)
+    assert model.predict_proba(X)[:, 2].max() < 1e-6
+    assert model.predict(X)[:, 2].sum() == 0
+
+
+def test_group_folds_never_hold_out_examples_and_keep_documents_whole():
+    groups = ["b", "a", None, "c", "a", None, "b"]
+    folds = _group_folds(groups, 5)
+    assert len(folds) == 3  # one per document
+    held = sorted(i for _, test in folds for i in test)
+    assert held == [0, 1, 3, 4, 6]  # the None rows (2, 5) are always trained on
+    for train_idx, test_idx in folds:
+        assert {groups[i] for i in test_idx}.isdisjoint({groups[i] for i in train_idx})
+    assert [t.tolist() for _, t in folds] == [t.tolist() for _, t in _group_folds(groups, 5)]
+
+
+def test_fuse_rule():
+    proba = np.array([[0.9, 0.3, 0.1], [0.2, 0.04, 0.6]])
+    thresholds = np.array([0.5, 0.5, 0.5])
+    hits = np.array([[0, 1, 1], [1, 1, 0]])
+    assert fuse(proba, thresholds, hits, None).tolist() == [[1, 0, 0], [0, 0, 1]]
+    assert fuse(proba, thresholds, hits, 0.2).tolist() == [[1, 1, 0], [1, 0, 1]]
+    assert fuse(proba, thresholds, hits, 0.0).tolist() == [[1, 1, 1], [1, 1, 1]]
+
+
+@pytest.mark.parametrize("text,lang", [("非政府组织游说联合国。", "zh"), ("NGOs lobby the UN.", "en")])
+def test_concept_features_are_language_independent(text, lang, segmenter, lexicon):
+    sentence = unit_sentence(text, lang, segmenter)
+    record = features_for(sentence, lexicon.match(sentence), lexicon.match_actors(sentence))
+    tokens = record.concept_tokens()
+    for expected in ("hit:factor:push", "concept:push.lobby", "org:UN", "actor:igo", "actor:ngo",
+                     "actors:igo+ngo", "actor:ngo&hit:factor:push"):
+        assert expected in tokens
+    assert record.words and all(w == w.lower() for w in record.words)
+
+
+def test_training_is_deterministic(segmenter, lexicon, features, models):
+    again = train(GOLD, segmenter, lexicon, random_state=0)
+    for scheme, model in models.items():
+        assert np.array_equal(model.predict_proba(features), again[scheme].predict_proba(features))
+        assert np.array_equal(model.thresholds_, again[scheme].thresholds_)
+        assert model.lexicon_floor_ == again[scheme].lexicon_floor_
+
+
+def test_trained_models_cover_the_codebook(models, lexicon):
+    assert list(models) == ["factor", "stage", "resource", "cooperation"]
+    for scheme, model in models.items():
+        assert list(model.classes_) == lexicon.labels(scheme)
+
+
+def test_english_carries_over_through_concepts(models, segmenter, lexicon):
+    sentence = unit_sentence("Civil society NGOs lobby the EU for funding.", "en", segmenter)
+    record = features_for(sentence, lexicon.match(sentence), lexicon.match_actors(sentence))
+    assert "push" in models["factor"].predict_labels([record])[0]
+    assert "funding" in models["resource"].predict_labels([record])[0]
+
+
+def test_save_load_round_trip_gives_identical_probabilities(tmp_path, models, features):
+    save_models(models, tmp_path)
+    loaded = load_models(tmp_path)
+    assert list(loaded) == list(models)
+    for scheme, model in models.items():
+        assert loaded[scheme].get_params() == model.get_params()
+        assert np.array_equal(loaded[scheme].predict_proba(features), model.predict_proba(features))
+        assert np.array_equal(loaded[scheme].thresholds_, model.thresholds_)
+    assert not list(tmp_path.glob("*.pkl")) and not list(tmp_path.glob("*.joblib"))
+
+
+def test_edited_coefficient_is_refused(tmp_path, models):
+    save_models(models, tmp_path)
+    path = tmp_path / "stage.coef.npy"
+    coef = np.load(path, allow_pickle=False)
+    coef[0, 0] += 1.0
+    np.save(path, coef, allow_pickle=False)
+    with pytest.raises(IrtagError, match=r"\[E040\].*stage\.coef\.npy"):
+        load_models(tmp_path)
+
+
+def test_edited_threshold_in_json_is_refused(tmp_path, models):
+    save_models(models, tmp_path)
+    path = tmp_path / "factor.json"
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    payload["thresholds"][0] = 0.01
+    path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(IrtagError, match=r"\[E040\].*factor\.json.*checksum"):
+        load_models(tmp_path)
+
+
+def test_truncated_model_file_is_refused(tmp_path, models):
+    save_models(models, tmp_path)
+    path = tmp_path / "resource.json"
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    with pytest.raises(IrtagError, match=r"\[E040\].*resource\.json"):
+        load_models(tmp_path)
+
+
+def test_missing_models_folder(tmp_path):
+    with pytest.raises(IrtagError, match=r"\[E041\].*manifest\.json"):
+        load_models(tmp_path / "nowhere")
+
+
+def test_unknown_gold_label_names_file_and_line(tmp_path, lexicon):
+    path = tmp_path / "bad.csv"
+    path.write_text("doc_id,sent_id,lang,text,factor,stage,resource,cooperation,note\n"
+                    "d,d-1,en,NGOs lobby.,push,,,,\n"
+                    "d,d-2,en,Money.,,,money,,\n", encoding="utf-8")
+    with pytest.raises(IrtagError, match=r"\[E042\].*bad\.csv:3: unknown resource label 'money'"):
+        read_gold([path], scheme_labels(lexicon))
+
+
+def test_gold_missing_column(tmp_path, lexicon):
+    path = tmp_path / "bad.csv"
+    path.write_text("doc_id,sent_id,lang,text,factor,stage\n", encoding="utf-8")
+    with pytest.raises(IrtagError, match=r"\[E050\].*resource"):
+        read_gold([path], scheme_labels(lexicon))
