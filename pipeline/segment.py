@@ -28,7 +28,7 @@ ZH_HALF_WIDTH_END = "!?;"
 #: English sentence-final punctuation (split only before whitespace + capital, digit or quote).
 EN_SENTENCE_END = ".!?"
 #: Closing quotes and brackets kept with the sentence they close.
-SENTENCE_CLOSERS = ""
+SENTENCE_CLOSERS = "”’」』）》】〉\"')]"
 #: Words ending in a period after which an English sentence does not end (lower-cased).
 EN_ABBREVIATIONS = frozenset(
     """e.g. i.e. cf. vs. viz. al. no. nos. vol. vols. pp. p. ed. eds. ch. chap. sec.
@@ -53,7 +53,10 @@ _CONTINUATION = "，、,"
 _OPENERS = "\"'“‘「『《（([【"
 _FINAL_PUNCT = ZH_SENTENCE_END + ZH_HALF_WIDTH_END + EN_SENTENCE_END + "，,：:、"
 _ACRONYM = re.compile(r"(?:[a-z]\.)+")  # initials (J.) and dotted acronyms (U.N., e.g.)
+_CJK_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 _CJK_RUN = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
+#: how jieba splits Latin runs: words and decimals, and runs of one repeated mark ("---")
+_JIEBA_LATIN = re.compile(r"[a-zA-Z0-9]+(?:\.\d+)?%?|([^a-zA-Z0-9])\1*", re.S)
 _ENUMERATOR = re.compile(r"(?:\d{1,3}|[ivx]{1,4})\.")  # "2. Push factors", "IV. Findings"
 
 
@@ -92,20 +95,13 @@ def normalize(text: str) -> str:
 
 
 def _is_cjk(char: str) -> bool:
-    code = ord(char)
-    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF \
-        or 0x20000 <= code <= 0x3FFFF
+    return _CJK_CHAR.match(char) is not None
 
 
 def detect_lang(text: str, default: str = "en") -> str:
     """'zh' where CJK characters are at least ``ZH_MIN_CJK_SHARE`` of the letters, else 'en'."""
-    cjk = letters = 0
-    for char in text:
-        if _is_cjk(char):
-            cjk += 1
-            letters += 1
-        elif char.isalpha():
-            letters += 1
+    letters = sum(map(str.isalpha, text))  # CJK characters are alphabetic too
+    cjk = len(_CJK_CHAR.findall(text))
     if not letters:
         return default
     return "zh" if cjk / letters >= ZH_MIN_CJK_SHARE else "en"
@@ -184,13 +180,16 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
             end = _absorb(text, index + 1)
         elif index in quote_closes and text[index - 1] in ZH_SENTENCE_END:
             end = _absorb(text, index)
-        elif index in quote_closes and text[index - 1] in EN_SENTENCE_END:
-            end = _absorb(text, index) if lang == "zh" else _en_ends_at(text, index - 1, ends[-1] if ends else 0)
+        elif index in quote_closes and text[index - 1] in EN_SENTENCE_END:  # ."  ?”
+            if lang == "zh":
+                end = _absorb(text, index)
+            else:
+                end = _en_ends_at(text, index - 1, ends[-1] if ends else 0)
         elif lang == "zh" and char in ZH_HALF_WIDTH_END and index and _is_cjk(text[index - 1]):
             end = _absorb(text, index + 1)
         elif char in EN_SENTENCE_END or char == "…":
             end = _en_ends_at(text, index, ends[-1] if ends else 0)
-        if end is not None and (end >= len(text) or text[end] not in _CONTINUATION):
+        if end is not None and end > index and (end >= len(text) or text[end] not in _CONTINUATION):
             ends.append(end)
             index = end
         else:
@@ -215,8 +214,6 @@ class _Engine(Protocol):
 
 
 class _JiebaEngine:
-    name = "jieba"
-
     def __init__(self) -> None:
         import jieba
 
@@ -232,8 +229,6 @@ class _JiebaEngine:
 
 
 class _RJiebaEngine:
-    name = "rjieba"
-
     def __init__(self) -> None:
         try:
             import rjieba
@@ -245,7 +240,18 @@ class _RJiebaEngine:
         self._jieba.add_word(word, freq, None)
 
     def tokenize(self, text: str) -> list[tuple[str, int, int]]:
-        return self._jieba.tokenize(text, "default", True)
+        """As jieba does: jieba-rs keeps ``NGOs-push`` or ``2.jpeg`` whole, jieba splits them."""
+        tokens = []
+        for word, start, end in self._jieba.tokenize(text, "default", True):
+            if len(word) > 1 and word.isascii() and not word.isalnum():
+                position = start
+                for match in _JIEBA_LATIN.finditer(word):
+                    piece = match.group()
+                    tokens.append((piece, position, position + len(piece)))
+                    position += len(piece)
+            else:
+                tokens.append((word, start, end))
+        return tokens
 
 
 def read_domain_terms(path: str | Path = DOMAIN_TERMS_PATH) -> list[tuple[str, int]]:
@@ -256,7 +262,8 @@ def read_domain_terms(path: str | Path = DOMAIN_TERMS_PATH) -> list[tuple[str, i
         if not fields:
             continue
         if len(fields) > 3 or (len(fields) > 1 and not fields[1].isdigit()):
-            raise IrtagError(Errors.E025.format(path=path, line=number, problem=f"expected 'word [freq] [pos]', got {line!r}"))
+            problem = f"expected 'word [freq] [pos]', got {line!r}"
+            raise IrtagError(Errors.E025.format(path=path, line=number, problem=problem))
         rows.append((fields[0], int(fields[1]) if len(fields) > 1 else DOMAIN_WORD_FREQ))
     return rows
 
@@ -326,16 +333,19 @@ class Segmenter:
         """
         if lang not in LANGS:
             raise IrtagError(Errors.E023.format(lang=lang, langs=", ".join(LANGS)))
-        norm = normalize(text)
+        return self._tokens(text, normalize(text), 0, len(text), lang)
+
+    def _tokens(self, text: str, norm: str, begin: int, end: int, lang: str) -> list[Token]:
+        """Tokens of ``text[begin:end]`` with offsets into ``text``; ``norm`` is ``normalize(text)``."""
         if lang == "zh":
-            return self._tokens_zh(text, norm, 0, len(text))
+            return self._tokens_zh(text, norm, begin, end)
         tokens: list[Token] = []
-        position = 0
-        for run in _CJK_RUN.finditer(norm):
+        position = begin
+        for run in _CJK_RUN.finditer(norm, begin, end):
             tokens += self._tokens_en(text, norm, position, run.start())
             tokens += self._tokens_zh(text, norm, run.start(), run.end())
             position = run.end()
-        tokens += self._tokens_en(text, norm, position, len(text))
+        tokens += self._tokens_en(text, norm, position, end)
         return tokens
 
     def _tokens_zh(self, text: str, norm: str, begin: int, end: int) -> list[Token]:
@@ -369,6 +379,7 @@ class Segmenter:
 
     def __call__(self, doc: Document) -> Document:
         count = 0
+        norm = normalize(doc.text)
         notes = sorted((n for n in doc.notes if n.offset is not None), key=lambda n: n.offset)
         next_note = 0
         for section in doc.sections:
@@ -380,7 +391,7 @@ class Segmenter:
                 for start, end in spans:
                     count += 1
                     paragraph.sentences.append(
-                        self._sentence(doc, section, paragraph, count, paragraph.start + start,
+                        self._sentence(doc, norm, section, paragraph, count, paragraph.start + start,
                                        paragraph.start + end, single=len(spans) == 1, default=default)
                     )
                 for sentence in paragraph.sentences:  # a marker goes to the sentence it follows
@@ -390,20 +401,21 @@ class Segmenter:
                         next_note += 1
         return doc
 
-    def _sentence(self, doc: Document, section: Section, paragraph: Paragraph, number: int,
+    def _sentence(self, doc: Document, norm: str, section: Section, paragraph: Paragraph, number: int,
                   start: int, end: int, *, single: bool, default: str) -> Sentence:
         text = doc.text[start:end]
         lang = detect_lang(text, default)
         return Sentence(
             id=f"{doc.id}-s{number:04d}", start=start, end=end, text=text, lang=lang,
-            norm=normalize(text), section_kind=section.kind,
+            norm=norm[start:end], section_kind=section.kind,
             is_heading=paragraph.is_heading or section.kind == "title"
             or (single and _looks_like_heading(text, lang)),
             page=doc.page_of(start) if doc.page_starts else paragraph.page,
-            tokens=[Token(t.text, t.start + start, t.end + start, t.lemma) for t in self.tokenize(text, lang)],
+            tokens=self._tokens(doc.text, norm, start, end, lang),
         )
 
 
 def _looks_like_heading(text: str, lang: str) -> bool:
     """A short line without final punctuation, such as ``（5）政策执行`` or ``2. Push factors``."""
-    return len(text) <= HEADING_MAX_CHARS[lang] and text.rstrip(SENTENCE_CLOSERS)[-1:] not in _FINAL_PUNCT
+    last = text.rstrip(SENTENCE_CLOSERS)[-1:]
+    return len(text) <= HEADING_MAX_CHARS[lang] and bool(last) and last not in _FINAL_PUNCT
