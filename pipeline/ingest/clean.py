@@ -28,6 +28,10 @@ MARKER_RE = re.compile(
 _LEADING_MARKER_RE = re.compile(r"^\s*(\^?[\u2460-\u2473]|[*＊]|[\[［]\d{1,3}[\]］])\s*")
 
 _SPACES_RE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\f\v]+")
+#: A space next to CJK punctuation is an artefact of removed markup ('情况。 **首先' -> '情况。首先').
+_CJK_PUNCT = r"\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’"
+_PUNCT_SPACE_RE = re.compile(
+    rf"(?<=[{_CJK_PUNCT}]) (?=[\u3400-\u9fff{_CJK_PUNCT}])|(?<=[\u3400-\u9fff{_CJK_PUNCT}]) (?=[{_CJK_PUNCT}])")
 _ZERO_WIDTH_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}
 _FULLWIDTH_ALNUM.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})
@@ -71,7 +75,7 @@ def normalize_line(text: str) -> str:
     space change, so 'Ｒole' becomes 'Role' and '２０１５' becomes '2015'.
     """
     text = _ZERO_WIDTH_RE.sub("", text).translate(_FULLWIDTH_ALNUM)
-    return _SPACES_RE.sub(" ", text).strip()
+    return _PUNCT_SPACE_RE.sub("", _SPACES_RE.sub(" ", text)).strip()
 
 
 def collapse_ws(text: str) -> str:
@@ -94,7 +98,7 @@ def collapse_ws(text: str) -> str:
 
 def ends_sentence(text: str) -> bool:
     """Does the text end a sentence (ignoring closing quotes, brackets and footnote markers)?"""
-    text = MARKER_RE.sub("", text).rstrip().rstrip(_CLOSERS + " *＊")
+    text = MARKER_RE.sub("", text[-40:]).rstrip().rstrip(_CLOSERS + " *＊")
     return bool(text) and (text[-1] in TERMINALS or text[-1] == ".")
 
 
@@ -108,7 +112,7 @@ def join_lines(left: str, right: str) -> str:
         return right
     if not right:
         return left
-    if re.search(r"[A-Za-z]-$", left) and re.match(r"[a-z]", right) and not left.endswith("--"):
+    if left[-1] == "-" and left[-2:-1].isascii() and left[-2:-1].isalpha() and "a" <= right[0] <= "z":
         return left[:-1] + right
     if is_wide(left[-1]) or is_wide(right[0]):
         return left + right

@@ -31,6 +31,8 @@ NOTE_RE = re.compile(r"^(?:\^?[\u2460-\u2473]|[*＊](?![*＊]))\s*\S")
 ENTRY_RE = re.compile(r"^[\[［]\d{1,3}[\]］]\s*\S")
 MARKER_ONLY_RE = re.compile(r"^(?:[*＊]+|" + clean.MARKER_RE.pattern + r")+$")
 
+#: Roles of blocks that may interrupt a paragraph at a page bottom without ending it.
+INTERRUPTING = {"note", "furniture", "label", "entry", "caption"}
 #: Roles that always start a new paragraph.
 STRONG = {"heading", "label", "note", "entry", "caption", "table", "furniture", "author", "affiliation",
           "title"}
@@ -113,60 +115,75 @@ def _typical_width(lines: list[str]) -> int:
     return widths[int(len(widths) * 0.8)] if widths else 80
 
 
-def _mark_page_furniture(items: list[list]) -> None:
+@dataclass
+class _Row:
+    text: str  # normalised
+    role: str
+    indent: bool
+    page: int | None
+
+
+def _mark_page_furniture(rows: list[_Row]) -> None:
     """Page numbers, and the short unpunctuated line just above one (a running header)."""
-    for index, item in enumerate(items):
-        if item[2] != "pagenum":
+    for index, row in enumerate(rows):
+        if row.role != "pagenum":
             continue
-        item[2] = "pagebreak"
+        row.role = "pagebreak"
         prev = index - 1
-        while prev >= 0 and items[prev][2] == "blank":
+        while prev >= 0 and rows[prev].role == "blank":
             prev -= 1
-        if (prev >= 1 and items[prev][2] in ("text", "heading") and not clean.ends_sentence(items[prev][1])
-                and not items[prev][1].endswith(("，", ",", "、", "：")) and items[prev - 1][2] == "blank"
-                and clean.display_width(items[prev][1]) <= 80):
-            items[prev][2] = "header"
+        above = rows[prev] if prev >= 1 else None
+        if (above is not None and above.role in ("text", "heading") and rows[prev - 1].role == "blank"
+                and not clean.ends_sentence(above.text) and not above.text.endswith(("，", ",", "、", "："))
+                and clean.display_width(above.text) <= 80):
+            above.role = "header"
 
 
-def reflow(lines: list[Line], *, wrapped: bool | None = None) -> list[Block]:
+def reflow(lines: list[Line], *, wrapped: bool | None = None, blank_breaks: bool = False) -> list[Block]:
     """Group lines into paragraphs (see the module docstring for the rules).
 
     ``wrapped`` None decides from the text itself (:func:`is_wrapped`); readers that know
-    (PDF: always wrapped) pass it. Page-bottom notes and furniture that interrupt an unfinished
-    paragraph do not end it: the text after them continues the paragraph.
+    (PDF: always wrapped) pass it; ``blank_breaks`` makes an empty line a paragraph boundary
+    even in wrapped text (PDF readers emit one only for a gap or a font change). Page-bottom
+    notes and furniture that interrupt an unfinished paragraph do not end it: the text after
+    them continues the paragraph, and they follow it.
     """
     texts = [clean.normalize_line(line.text) for line in lines]
     if wrapped is None:
         wrapped = is_wrapped(texts)
     typical = _typical_width([t for t, line in zip(texts, lines) if not line.role])
     first_heading = next((i for i, t in enumerate(texts) if t and heading_like(t)), len(texts))
-    items: list[list] = []
+    rows: list[_Row] = []
     nonblank = 0
     for index, (text, line) in enumerate(zip(texts, lines)):
-        front = nonblank < 30 and index < first_heading
-        role = line.role or line_role(text, front=front)
+        role = line.role or line_role(text, front=nonblank < 30 and index < first_heading)
         if line.role == "heading" and metadata.match_label(text):
             role = "label"
-        if text:
-            nonblank += 1
+        if role in ("text", "item") and "\t" in line.text.strip():
+            role = "table"
+        nonblank += bool(text)
         indent = line.indent or bool(re.match(r"^[ \t\u3000\u00a0]", line.text))
-        items.append([index, text, role, indent, line.page, "\t" in line.text.strip()])
-    _mark_page_furniture(items)
+        rows.append(_Row(text, role, indent, line.page))
+    _mark_page_furniture(rows)
 
     blocks: list[Block] = []
     current: Block | None = None
     last_line = ""
     suspended: Block | None = None  # an unfinished paragraph interrupted by a note or furniture
+    deferred: list[Block] = []  # the notes/furniture that interrupted the resumed paragraph
     page_broken = False
     blank_before = False
 
     def close() -> None:
-        nonlocal current
+        nonlocal current, deferred
         if current is not None:
             blocks.append(current)
         current = None
+        blocks.extend(deferred)
+        deferred = []
 
-    for _, text, role, indent, page, tabbed in items:
+    for row in rows:
+        text, role, indent, page = row.text, row.role, row.indent, row.page
         if role == "blank":
             blank_before = True
             continue
@@ -174,44 +191,37 @@ def reflow(lines: list[Line], *, wrapped: bool | None = None) -> list[Block]:
             page_broken = True
             continue
         if role == "header":
+            if _unfinished(current):
+                suspended = current
             close()
-            blocks.append(Block(text, "furniture", page))
+            blocks.append(Block(text, "header", page))
             page_broken = True
             continue
-        if tabbed and role in ("text", "item"):
-            role = "table"
         if current is not None and current.page is not None and page is not None and page != current.page:
             page_broken = True
         strong = role in STRONG
-        # continue a paragraph that page furniture or notes interrupted
         if (suspended is not None and not strong and role != "marker"
-                and (page_broken or (not wrapped and blank_before))
-                and current is not None and current.role in ("note", "furniture", "label", "entry")
+                and (page_broken or ((not wrapped or blank_breaks) and blank_before))
+                and (current is None or current.role in INTERRUPTING)
                 and (clean.is_cjk(text[0]) or text[0].islower())):
+            # the paragraph that page furniture or notes interrupted goes on here
             close()
-            blocks.remove(suspended)
-            blocks.append(suspended)
+            at = next(i for i, b in enumerate(blocks) if b is suspended)
+            deferred = blocks[at + 1:]
+            del blocks[at:]
             current, suspended = suspended, None
             current.text = clean.join_lines(current.text, text)
             current.lines += 1
-            last_line, blank_before, page_broken = text, False, False
-            continue
-        if current is not None and role == "marker":
-            current.text = current.text + text
-            last_line, blank_before = text, False
-            continue
-        if current is None or strong or _boundary(current, last_line, text, role, indent, blank_before,
-                                                  wrapped, typical):
-            if (strong and role in ("note", "furniture", "label", "entry", "caption")
-                    and current is not None and current.role in ("text", "item")
-                    and not clean.ends_sentence(current.text)):
-                suspended = current
-            elif current is not None and current.role in ("text", "item", "heading", "table"):
+        elif current is not None and role == "marker":
+            current.text += text
+        elif (current is None or strong or (blank_breaks and blank_before)
+              or _boundary(current, last_line, text, role, indent, blank_before, wrapped, typical)):
+            if role not in INTERRUPTING and (current is None or current.role not in INTERRUPTING):
                 suspended = None
+            elif _unfinished(current):
+                suspended = current
             close()
-            current = Block(text, "text" if role in ("marker", "item") and False else role, page)
-            if role == "marker":
-                current.role = "text"
+            current = Block(text, "text" if role in ("marker", "item") else role, page)
         else:
             current.text = clean.join_lines(current.text, text)
             current.lines += 1
@@ -220,11 +230,19 @@ def reflow(lines: list[Line], *, wrapped: bool | None = None) -> list[Block]:
     return blocks
 
 
+def _unfinished(block: Block | None) -> bool:
+    """A body paragraph cut mid-sentence (by a page bottom), which later text may continue."""
+    return (block is not None and block.role == "text" and clean.display_width(block.text[:40]) >= 40
+            and not clean.ends_sentence(block.text))
+
+
 def _boundary(current: Block, last: str, text: str, role: str, indent: bool, blank_before: bool,
               wrapped: bool, typical: int) -> bool:
     """Does ``text`` (a weak line: text / item) start a new paragraph after ``current``?"""
+    if current.role == "caption" and wrapped:
+        return clean.ends_sentence(last)
     if current.role in ("author", "affiliation", "caption", "table", "title", "furniture"):
-        return True if current.role != "caption" or not wrapped else clean.ends_sentence(last)
+        return True
     if current.role == "heading":
         return not (wrapped and current.lines == 1 and clean.display_width(text) <= max(12, typical // 2)
                     and not clean.ends_sentence(text) and clean.display_width(current.text + text) <= 90)
@@ -233,14 +251,17 @@ def _boundary(current: Block, last: str, text: str, role: str, indent: bool, bla
         return True
     if not wrapped:
         return blank_before or terminal or indent or role == "item"
-    if role == "item" and (terminal or last.endswith(("；", ";", "：", ":"))):
+    if role == "item" and current.role == "text" and (terminal or last.endswith(("；", ";", "：", ":"))):
         return True
     short = clean.display_width(last) < 0.85 * typical
+    if indent and current.lines == 1 and clean.display_width(last) < 0.6 * typical:
+        return True  # a short unpunctuated line before an indented one: a title or heading
     return terminal and (short or indent)
 
 
 def _language_switch(block: str, text: str) -> bool:
     """A Chinese paragraph followed by an English line (or the reverse): the parallel abstract."""
+    block = block[-200:]
     if clean.CJK_RE.search(text):
         return not clean.CJK_RE.search(block) and clean.is_cjk(text[0])
     return clean.cjk_share(block) > 0.5 and re.match(r"[A-Z]", text) is not None and len(text) > 15

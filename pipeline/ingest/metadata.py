@@ -17,10 +17,12 @@ _SEP = r"\s*[:：.]?\s*"
 
 
 def _label(words: str, *, bare: bool) -> re.Pattern[str]:
-    """A label pattern; a non-``bare`` label needs brackets or a colon (so '作者感谢…' is text)."""
-    if bare:
-        return re.compile(_OPEN + f"({words})" + _CLOSE + r"(?:\s*[:：]\s*|\s+|$)", re.IGNORECASE)
-    return re.compile(r"^\s*(?:[【\[［]\s*(" + words + r")\s*[】\]］]\s*[:：]?|(" + words + r")\s*[:：])\s*",
+    """A label: bracketed ('【关键词】'), or followed by a colon; ``bare`` ones also by a space.
+
+    Non-bare words ('作者', '来源') need the brackets or a colon, so '作者感谢…' stays text.
+    """
+    after = r"(?:\s*[:：]\s*|\s+|$)" if bare else r"\s*[:：]\s*"
+    return re.compile(r"^\s*(?:[【\[［]\s*(" + words + r")\s*[】\]］]\s*[:：]?\s*|(" + words + r")" + after + ")",
                       re.IGNORECASE)
 
 
@@ -45,7 +47,7 @@ REFERENCES_RE = re.compile(
 #: Chinese author line: 2-4 character names separated by spaces or commas, optional markers.
 AUTHOR_ZH_RE = re.compile(
     r"^[\u4e00-\u9fff·]{2,4}[\d*＊¹²³]*(?:\s*[，,、\s]\s*[\u4e00-\u9fff·]{2,4}[\d*＊¹²³]*){0,7}$")
-_NAME_EN = r"[A-Z][A-Za-z'\-]+(?:\s+[A-Z][A-Za-z'\-.]*){1,3}"
+_NAME_EN = r"[A-Z][A-Za-z'\-]+(?:\s+[A-Z][A-Za-z'\-.]*){1,2}"
 AUTHOR_EN_RE = re.compile(rf"^{_NAME_EN}(?:\s*(?:[,，;]|\band\b|&)\s*{_NAME_EN})*$")
 AFFILIATION_RE = re.compile(
     r"^[（(].{2,160}(?:大学|学院|研究所|研究院|中心|University|Institute|Department|School|College"

@@ -1,0 +1,64 @@
+"""Ingest: any supported file -> a :class:`~pipeline.document.Document` with clean text.
+
+``read_document`` checks the file (exists, supported type, size, not empty), hands the bytes to
+the reader for its suffix (``READERS``, the one dispatch table), and lays the paragraphs the
+reader found out as sections with offsets (:mod:`pipeline.ingest.structure`)::
+
+    from pipeline.ingest import read_document
+    doc = read_document("article.pdf")
+    doc.meta.title, [s.kind for s in doc.sections]
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+from pipeline.document import Document, content_id
+from pipeline.errors import Errors, IrtagError
+from pipeline.ingest import docx, html, pdf, text
+from pipeline.ingest.structure import Parsed, assemble
+
+Reader = Callable[..., Parsed]
+
+#: Suffix -> reader(path, data, **options). The only place that knows which reader reads what.
+READERS: dict[str, Reader] = {
+    ".txt": text.read,
+    ".md": text.read,
+    ".markdown": text.read,
+    ".html": html.read,
+    ".htm": html.read,
+    ".pdf": pdf.read,
+    ".docx": docx.read,
+}
+
+__all__ = ["READERS", "read_document"]
+
+
+def read_document(path: str | os.PathLike, *, max_size_mb: float = 50, pdf_engine: str = "pdfplumber") -> Document:
+    """Read one file into a Document (no sentences yet; ``segment`` adds them).
+
+    Raises :class:`IrtagError` naming the file and the reason: E010 missing, E001 unsupported
+    suffix, E003 over ``max_size_mb`` (checked before reading), E002 empty, E004/E005 undecodable
+    or binary text, E006-E008 unreadable/encrypted/textless PDF, E009 unreadable DOCX,
+    E011 unknown ``pdf_engine`` ('pdfplumber' or 'pypdfium2').
+    """
+    path = Path(path)
+    if not path.exists():
+        raise IrtagError(Errors.E010.format(path=path))
+    suffix = path.suffix.lower()
+    reader = READERS.get(suffix)
+    if reader is None or not path.is_file():
+        raise IrtagError(Errors.E001.format(path=path, suffix=suffix, supported=", ".join(sorted(READERS))))
+    size = path.stat().st_size
+    if size > max_size_mb * 1024 * 1024:
+        raise IrtagError(Errors.E003.format(path=path, size_mb=size / 1024 / 1024, limit_mb=max_size_mb))
+    data = path.read_bytes()
+    if not data.strip():
+        raise IrtagError(Errors.E002.format(path=path))
+    options: dict[str, Any] = {"engine": pdf_engine} if reader is pdf.read else {}
+    parsed = reader(path, data, **options)
+    if not any(block.text.strip() for block in parsed.blocks):
+        raise IrtagError((Errors.E008 if reader is pdf.read else Errors.E002).format(path=path))
+    return assemble(parsed, doc_id=content_id(data), source=str(path))
