@@ -25,9 +25,11 @@ Stage = Callable[[Document], Document]
 class Pipeline:
     """Named stages applied in order, like spaCy's ``Language``: each reads and adds to the doc."""
 
-    def __init__(self, stages: Sequence[tuple[str, Stage]], *, max_size_mb: float = 50):
+    def __init__(self, stages: Sequence[tuple[str, Stage]], *, max_size_mb: float = 50,
+                 pdf_engine: str = "pdfplumber"):
         self.stages = list(stages)
         self.max_size_mb = max_size_mb
+        self.pdf_engine = pdf_engine
 
     @property
     def stage_names(self) -> list[str]:
@@ -43,7 +45,7 @@ class Pipeline:
     def process_file(self, path: str | os.PathLike) -> Document:
         from pipeline.ingest import read_document
 
-        return self(read_document(path, max_size_mb=self.max_size_mb))
+        return self(read_document(path, max_size_mb=self.max_size_mb, pdf_engine=self.pdf_engine))
 
 
 def discover(inputs: Iterable[str | os.PathLike]) -> list[Path]:
@@ -128,7 +130,7 @@ class RunSummary:
 
 
 def build_pipeline(*, models_dir: str | None = None, tag: bool = True, max_size_mb: float = 50,
-                   segmenter_engine: str = "jieba") -> Pipeline:
+                   segmenter_engine: str = "jieba", pdf_engine: str = "pdfplumber") -> Pipeline:
     """The default stages: ingest (in ``process_file``) -> segment -> annotate."""
     from pipeline.lexicon import Lexicon
     from pipeline.segment import Segmenter
@@ -141,7 +143,7 @@ def build_pipeline(*, models_dir: str | None = None, tag: bool = True, max_size_
         from pipeline.classify import ensure_models
 
         stages.append(("annotate", Annotator(lexicon, ensure_models(models_dir, segmenter, lexicon), segmenter)))
-    return Pipeline(stages, max_size_mb=max_size_mb)
+    return Pipeline(stages, max_size_mb=max_size_mb, pdf_engine=pdf_engine)
 
 
 def run_batch(

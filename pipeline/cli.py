@@ -51,8 +51,10 @@ def cli() -> None:
               help="Processes to spread documents over.")
 @click.option("--segmenter", "segmenter_engine", type=click.Choice(["jieba", "rjieba"]),
               default="jieba", show_default=True, help="Chinese word segmenter.")
+@click.option("--pdf-engine", type=click.Choice(["pdfplumber", "pypdfium2"]), default="pdfplumber",
+              show_default=True, help="PDF text extraction (pypdfium2 is faster, sees no font sizes).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def run(inputs, out_dir, tag, models_dir, max_size_mb, workers, segmenter_engine, quiet):
+def run(inputs, out_dir, tag, models_dir, max_size_mb, workers, segmenter_engine, pdf_engine, quiet):
     """Run the whole pipeline on files and folders of articles.
 
     Every .txt, .md, .html, .pdf and .docx file under INPUTS (folders are searched
@@ -84,7 +86,8 @@ def run(inputs, out_dir, tag, models_dir, max_size_mb, workers, segmenter_engine
     from pipeline.batch import build_pipeline, discover, run_batch
 
     factory = functools.partial(build_pipeline, models_dir=str(models_dir) if models_dir else None,
-                                tag=tag, max_size_mb=max_size_mb, segmenter_engine=segmenter_engine)
+                                tag=tag, max_size_mb=max_size_mb, segmenter_engine=segmenter_engine,
+                                pdf_engine=pdf_engine)
     total = len(discover(inputs))
     bar = tqdm(total=total, unit="file", disable=quiet, file=sys.stderr, dynamic_ncols=True)
 
