@@ -4,11 +4,11 @@ For every coded sentence (title, abstract, body) the annotator matches the lexic
 document offsets, negation) and the organisation gazetteer (actors), asks each scheme's
 classifier for label probabilities, and writes ``sentence.labels`` and ``sentence.actors``.
 
-Fusion rule (:func:`pipeline.classify.fuse`), per scheme, with ``t`` the label's threshold
-and ``floor`` the scheme's ``lexicon_floor_``, both chosen by grouped (leave-documents-out)
-cross-validation on the gold corpus, never on the dev set::
+Fusion rule (:func:`pipeline.classify.fuse`), per label, with ``t`` the label's threshold and
+``solo``, ``floor`` the scheme's ``fusion_`` (all three chosen by grouped, leave-documents-out
+cross-validation on the gold corpus, never on the dev set)::
 
-    fires  <=>  p >= t   or   (a lexicon hit for the label exists and p >= floor)
+    fires  <=>  p >= max(t, solo)   or   (a lexicon hit for the label exists and p >= floor)
 
 ``source`` says why: ``both`` (the classifier fired and the lexicon found the label),
 ``classifier`` (the classifier alone), ``lexicon`` (fired through the floor). ``score`` is

@@ -705,8 +705,14 @@ def scheme_labels(lexicon: Any, schemes: Sequence[str] = SCHEMES) -> dict[str, l
 def fit_models(features: Sequence[SentenceFeatures], rows: Sequence[GoldRow],
                label_sets: Mapping[str, Sequence[str]], *, random_state: int = 0,
                **params: Any) -> dict[str, SentenceClassifier]:
-    """One fitted classifier per scheme; examples are never held out when choosing thresholds."""
-    groups = [None if row.example else row.doc_id for row in rows]
+    """One fitted classifier per scheme.
+
+    For choosing thresholds and the fusion rule, each gold document is one group; hand-written
+    examples are dealt into ``cv_folds`` interleaved groups per file, so they add out-of-fold
+    evidence (English above all) while every fold still trains on most of them.
+    """
+    chunks = params.get("cv_folds", 5)
+    groups = [f"{row.doc_id}#{i % chunks}" if row.example else row.doc_id for i, row in enumerate(rows)]
     models = {}
     for scheme, labels in label_sets.items():
         model = SentenceClassifier(scheme=scheme, labels=list(labels), random_state=random_state, **params)

@@ -8,7 +8,7 @@ from sklearn.exceptions import NotFittedError
 
 from fixtures.classify.tinylex import TinyLexicon
 from pipeline.classify import (
-    FLOOR_GRID, THRESHOLD_GRID, SentenceClassifier, SentenceFeatures, _group_folds, features_for, fuse,
+    FLOOR_GRID, SOLO_GRID, THRESHOLD_GRID, SentenceClassifier, SentenceFeatures, _group_folds, features_for, fuse,
     gold_features, load_models, read_gold, save_models, scheme_labels, train, unit_sentence,
 )
 from pipeline.errors import IrtagError
@@ -71,7 +71,7 @@ def test_fit_returns_self_with_fitted_attributes():
     assert list(model.classes_) == ["pull", "push"]
     assert model.coef_.shape == (2, model.n_features_)
     assert all(t in THRESHOLD_GRID for t in model.thresholds_)
-    assert model.lexicon_floor_ in FLOOR_GRID
+    assert model.fusion_["lexicon_floor"] in FLOOR_GRID and model.fusion_["solo_threshold"] in SOLO_GRID
     assert model.predict_proba(X).shape == (len(X), 2)
     assert model.predict_labels(X[:3]) == [["push"], ["pull"], []]
 
@@ -111,9 +111,11 @@ def test_fuse_rule():
     proba = np.array([[0.9, 0.3, 0.1], [0.2, 0.04, 0.6]])
     thresholds = np.array([0.5, 0.5, 0.5])
     hits = np.array([[0, 1, 1], [1, 1, 0]])
-    assert fuse(proba, thresholds, hits, None).tolist() == [[1, 0, 0], [0, 0, 1]]
+    assert fuse(proba, thresholds, hits).tolist() == [[1, 0, 0], [0, 0, 1]]  # classifier alone
     assert fuse(proba, thresholds, hits, 0.2).tolist() == [[1, 1, 0], [1, 0, 1]]
-    assert fuse(proba, thresholds, hits, 0.0).tolist() == [[1, 1, 1], [1, 1, 1]]
+    assert fuse(proba, thresholds, hits, 0.0).tolist() == [[1, 1, 1], [1, 1, 1]]  # union
+    assert fuse(proba, thresholds, hits, 0.0, 1.01).tolist() == hits.tolist()  # lexicon alone
+    assert fuse(proba, thresholds, hits, 0.2, 0.8).tolist() == [[1, 1, 0], [1, 0, 0]]
 
 
 @pytest.mark.parametrize("text,lang", [("非政府组织游说联合国。", "zh"), ("NGOs lobby the UN.", "en")])
@@ -132,7 +134,7 @@ def test_training_is_deterministic(segmenter, lexicon, features, models):
     for scheme, model in models.items():
         assert np.array_equal(model.predict_proba(features), again[scheme].predict_proba(features))
         assert np.array_equal(model.thresholds_, again[scheme].thresholds_)
-        assert model.lexicon_floor_ == again[scheme].lexicon_floor_
+        assert model.fusion_ == again[scheme].fusion_
 
 
 def test_trained_models_cover_the_codebook(models, lexicon):
