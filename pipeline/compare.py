@@ -49,7 +49,10 @@ class CorpusComparison:
         self.profiles.append(profile(doc))
         cells: dict[tuple[str, str], list[str]] = defaultdict(list)
         for sentence in doc.coded_sentences():
-            for factor in sentence.labels_for("factor"):
+            # A negated factor ("缺乏拉动因素", "lack of pull") stays tagged and flagged, but it is
+            # evidence of absence, so Steffek's table does not count it.
+            factors = [lab.label for lab in sentence.labels if lab.scheme == "factor" and not lab.negated]
+            for factor in factors:
                 for stage in sentence.labels_for("stage"):
                     cells[(factor, stage)].append(sentence.id)
             orgs = sorted({a.org_id for a in sentence.actors if a.org_id})
@@ -75,7 +78,7 @@ class CorpusComparison:
 
     def factor_stage_table(self, doc_id: str | None = None) -> pd.DataFrame:
         """Steffek's table: one row per factor x stage cell with its count and example sentence ids,
-        for one document or (``doc_id=None``) the corpus."""
+        for one document or (``doc_id=None``) the corpus; negated factor labels are not counted."""
         rows = []
         docs = [doc_id] if doc_id else list(self.factor_stage)
         for factor in scheme_labels()["factor"]:

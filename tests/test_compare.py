@@ -31,10 +31,12 @@ def make_doc():
         sent(4, [("cooperation", "policy_coordination")], ["AU", "UN"]),
         sent(5, [("cooperation", "information_sharing")], ["ASEAN", "UN"]),
         sent(6, [("factor", "pull"), ("stage", "implementation")], []),
+        sent(8, [("factor", "pull"), ("stage", "decision")], []),
         sent(7, [("factor", "push")], [], kind="references"),
     ]
-    section = Section("sec01", "body", "", 0, 1, "zh", [Paragraph("p1", 0, 1, sentences=sentences[:6])])
-    refs = Section("sec02", "references", "", 0, 1, "zh", [Paragraph("p2", 0, 1, sentences=sentences[6:])])
+    sentences[6].labels[0].negated = True  # "lacks pull at the decision stage"
+    section = Section("sec01", "body", "", 0, 1, "zh", [Paragraph("p1", 0, 1, sentences=sentences[:7])])
+    refs = Section("sec02", "references", "", 0, 1, "zh", [Paragraph("p2", 0, 1, sentences=sentences[7:])])
     return Document(id="d", source="d.txt", format="txt", lang="zh", text="x", sections=[section, refs])
 
 
@@ -51,14 +53,15 @@ def test_factor_stage_cells_count_sentences_with_examples():
     assert table.loc[("pull", "implementation"), "count"] == 2
     assert table.loc[("pull", "implementation"), "examples"] == "d-s0001;d-s0006"
     assert table.loc[("push", "agenda_setting"), "count"] == 1
-    assert table["count"].sum() == 3  # the reference-list sentence is not counted
+    assert table.loc[("pull", "decision"), "count"] == 0  # negated: evidence of absence
+    assert table["count"].sum() == 3  # nor is the reference-list sentence
 
 
 def test_profile_shares_per_100_body_sentences():
     row = profile(make_doc())
-    assert row["body_sentences"] == 6
-    assert row["n_factor:pull"] == 2
-    assert row["per100_factor:pull"] == pytest.approx(33.33)
+    assert row["body_sentences"] == 7
+    assert row["n_factor:pull"] == 3
+    assert row["per100_factor:pull"] == pytest.approx(42.86)
     assert row["dominant_stage"] == "implementation"
     assert row["material_share"] == 0.5 and row["symbolic_share"] == 0.5
     assert row["organisations"].startswith("UN:5")
