@@ -168,7 +168,7 @@ def agreement(coded, other, csv_out):
     Example:
         irtag agreement outputs/seeds/coded_by_anna.csv outputs/seeds/coded_by_ben.csv
     """
-    from pipeline.agreement import sheet_agreement
+    from pipeline.coding import sheet_agreement
     from pipeline.codebook import scheme_labels
 
     table = sheet_agreement(coded, other, labels=scheme_labels())
@@ -186,18 +186,36 @@ def agreement(coded, other, csv_out):
               help="Folder of gold CSVs [default: corpora/gold].")
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("outputs/models"),
               show_default=True, help="Folder for the trained models.")
-def train(gold_dir, out_dir):
+@click.option("--add", "added", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A sentences sheet with human codings (coder_* columns) to add to the gold; repeatable.")
+def train(gold_dir, out_dir, added):
     """Train one classifier per scheme on the gold corpus and save it (JSON + .npy, no pickle).
 
     Thresholds and the lexicon/classifier fusion floor are chosen by cross-validation
-    over the gold documents; examples.csv is always trained on.
+    over the gold documents; the hand-written example files are always trained on.
+
+    With --add, the human codings of a filled sentences sheet (coder_* columns; rows ticked
+    in coder_done, or else rows with any coder_* cell filled) are first saved into the gold
+    folder as corrections_<sheet>.csv, so they stay part of the training data, and the
+    models are retrained with them.
 
     \b
     Example:
         irtag train --gold corpora/gold -o outputs/models
+        irtag train --add outputs/seeds/sentences_coded.csv
     """
-    from pipeline.classify import train_main
+    from pipeline.classify import default_gold_dir, train_main
 
+    for sheet in added:
+        from pipeline.codebook import scheme_labels
+        from pipeline.coding import sheet_to_gold
+        from pipeline.export import atomic_open
+
+        rows = sheet_to_gold(sheet, labels=scheme_labels())
+        target = Path(gold_dir or default_gold_dir()) / f"corrections_{sheet.stem}.csv"
+        with atomic_open(target, "w", encoding="utf-8", newline="") as handle:
+            rows.to_csv(handle, index=False)
+        click.echo(f"added {len(rows)} human-coded rows -> {target}")
     click.echo(train_main(gold_dir, out_dir))
 
 
@@ -286,6 +304,40 @@ def codebook(check, directory):
         click.echo(f"{len(problems)} problem(s)")
         sys.exit(1 if problems else 0)
     click.echo(format_codebook(Lexicon.load(directory)))
+
+
+@cli.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-n", "--limit", type=int, default=50, show_default=True, help="How many sentences to list.")
+@click.option("--models", "models_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of trained models [default: outputs/models].")
+@click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write them as CSV.")
+def suggest(out_dir, limit, models_dir, csv_out):
+    """List the sentences whose labels are least certain, for coders to do next.
+
+    Every coded sentence of the run in OUT_DIR is scored by how close any classifier
+    decision came to its threshold; the closest come first. Coding these (then
+    irtag train --add) teaches the models the most per sentence.
+
+    \b
+    Example:
+        irtag suggest outputs/seeds -n 30 --csv outputs/seeds/suggested.csv
+    """
+    from pipeline.classify import ensure_models
+    from pipeline.coding import suggest as rank
+    from pipeline.export.corpus import iter_documents
+    from pipeline.lexicon import Lexicon
+    from pipeline.segment import Segmenter
+
+    lexicon = Lexicon.load()
+    models = ensure_models(str(models_dir) if models_dir else None, Segmenter(extra_words=lexicon.zh_terms()), lexicon)
+    table = rank(iter_documents(out_dir), lexicon, models, limit=limit)
+    click.echo(table.to_string(index=False, max_colwidth=60))
+    if csv_out:
+        from pipeline.export import atomic_open
+
+        with atomic_open(csv_out, "w", encoding="utf-8-sig", newline="") as handle:
+            table.to_csv(handle, index=False)
 
 
 if __name__ == "__main__":

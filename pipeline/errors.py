@@ -47,6 +47,7 @@ class Errors(metaclass=_WithCodes):
     # evaluation / tables
     E050 = "{path}: missing column '{column}' (columns present: {present})"
     E051 = "{path}: {column} '{value}' occurs more than once; ids must be unique"
+    E053 = "{path}: row {row}: unknown {scheme} label(s) {labels}; valid: {valid}"
     E052 = "cross-validation needs at least 2 gold documents (found {n}) besides the examples"
 
 

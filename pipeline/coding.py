@@ -1,4 +1,6 @@
-"""Agreement between codings: machine vs. human, or human vs. human.
+"""The human side of coding: agreement, corrections fed back into training, and suggestions.
+
+Agreement between codings: machine vs. human, or human vs. human.
 
 A coding sheet is the per-sentence table irtag writes: machine labels in ``factor``, ``stage``
 … and a human's in ``coder_factor``, ``coder_stage`` …; cells hold ``;``-joined labels. Each
@@ -9,6 +11,7 @@ label is scored as a binary decision per sentence: percent agreement, Cohen's ka
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 import pandas as pd
@@ -103,3 +106,74 @@ def _coded_rows(sheet: pd.DataFrame) -> pd.Series:
         if marks.any():
             return marks
     return pd.Series(True, index=sheet.index)
+
+
+GOLD_COLUMNS = ("doc_id", "sent_id", "lang", "text", "factor", "stage", "resource", "cooperation", "note")
+
+
+def sheet_to_gold(path, *, labels: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    """The human codings of a filled sheet as gold rows (the format of ``corpora/gold``).
+
+    Rows count where ``coder_done`` is ticked; without ticks, rows where any ``coder_*`` cell is
+    filled (an untouched row is not a "no label" decision unless it is ticked). Labels outside
+    the codebook are an error naming the row, so a typo never becomes training data."""
+    sheet = _read(path)
+    for column in ("text",):
+        if column not in sheet.columns:
+            raise IrtagError(Errors.E050.format(path=path, column=column, present=", ".join(sheet.columns)))
+    coder_cols = {s: CODER_PREFIX + s for s in labels if CODER_PREFIX + s in sheet.columns}
+    if not coder_cols:
+        raise IrtagError(Errors.E050.format(path=path, column="coder_<scheme>", present=", ".join(sheet.columns)))
+    ticked = "coder_done" in sheet.columns and (sheet["coder_done"].astype(str).str.strip() != "").any()
+    if ticked:
+        rows = sheet[sheet["coder_done"].astype(str).str.strip() != ""]
+    else:
+        filled = pd.Series(False, index=sheet.index)
+        for column in coder_cols.values():
+            filled |= sheet[column].astype(str).str.strip() != ""
+        rows = sheet[filled]
+    records = []
+    for index, row in rows.iterrows():
+        record = {"doc_id": row.get("doc_id", "") or "corrections", "sent_id": row["sent_id"],
+                  "lang": row.get("lang", ""), "text": row["text"],
+                  "note": f"human coding from {os.path.basename(str(path))}" + (
+                      f": {row['coder_note']}" if str(row.get("coder_note", "")).strip() else "")}
+        for scheme, scheme_labels in labels.items():
+            chosen = split_cell(row.get(coder_cols.get(scheme, ""), ""))
+            unknown = chosen - set(scheme_labels)
+            if unknown:
+                raise IrtagError(Errors.E053.format(path=path, row=index + 2, scheme=scheme,
+                                                    labels=", ".join(sorted(unknown)),
+                                                    valid=", ".join(scheme_labels)))
+            record[scheme] = ";".join(label for label in scheme_labels if label in chosen)
+        records.append(record)
+    return pd.DataFrame(records, columns=list(GOLD_COLUMNS))
+
+
+def suggest(docs, lexicon, models, *, limit: int = 50) -> pd.DataFrame:
+    """Coded sentences ranked by how close a classifier decision came to its threshold:
+    the ones a coder's time improves most (uncertainty sampling)."""
+    from pipeline.classify import features_for
+
+    candidates = []
+    for doc in docs:
+        sentences = list(doc.coded_sentences())
+        if not sentences:
+            continue
+        features = [features_for(s, lexicon.match(s), lexicon.match_actors(s)) for s in sentences]
+        margins = np.full(len(sentences), np.inf)
+        closest = [""] * len(sentences)
+        for scheme, model in models.items():
+            proba = model.predict_proba(features)
+            for column, label in enumerate(model.classes_):
+                gap = np.abs(proba[:, column] - model.thresholds_[column])
+                for row in np.flatnonzero(gap < margins):
+                    margins[row] = gap[row]
+                    closest[row] = f"{scheme}:{label} p={proba[row, column]:.2f} t={model.thresholds_[column]:.2f}"
+        for sentence, margin, label in zip(sentences, margins, closest):
+            candidates.append({"doc_id": doc.id, "sent_id": sentence.id, "margin": round(float(margin), 4),
+                               "closest_decision": label, "labels": "; ".join(
+                                   f"{lab.scheme}:{lab.label}" for lab in sentence.labels),
+                               "text": sentence.text})
+    candidates.sort(key=lambda c: (c["margin"], c["sent_id"]))
+    return pd.DataFrame(candidates[:limit], columns=["doc_id", "sent_id", "margin", "closest_decision", "labels", "text"])
