@@ -99,3 +99,21 @@ def test_taguette_codebook_has_name_and_description(tmp_path):
     table = pd.read_csv(path)
     assert list(table.columns) == ["name", "description"]
     assert table["name"].tolist() == ["factor:pull", "factor:push", "resource:personnel"]
+
+
+def test_a_third_party_refi_parser_reads_the_codings(tmp_path, qdpx):
+    """pyrefiqda parses .qdpx with bindings generated from the REFI-QDA schema."""
+    pyrefiqda = pytest.importorskip("pyrefiqda")
+    project = pyrefiqda.RefiProject.load(qdpx, extract_dir=str(tmp_path / "extracted"))
+    assert project.origin == "irtag"
+    sources = project.sources.text_source
+    assert len(sources) == 2
+    selections = [sel for source in sources for sel in source.plain_text_selection]
+    assert len(selections) == 4
+    code_guids = set()
+    stack = list(project.code_book.codes.code)
+    while stack:
+        code = stack.pop()
+        code_guids.add(code.guid)
+        stack.extend(code.code)
+    assert {c.code_ref.target_guid for s in selections for c in s.coding} <= code_guids
