@@ -5,8 +5,9 @@ document offsets, negation) and the organisation gazetteer (actors), asks each s
 classifier for label probabilities, and writes ``sentence.labels`` and ``sentence.actors``.
 
 Fusion rule (:func:`pipeline.classify.fuse`), per label, with ``t`` the label's threshold and
-``solo``, ``floor`` the scheme's ``fusion_`` (all three chosen by grouped, leave-documents-out
-cross-validation on the gold corpus, never on the dev set)::
+``solo``, ``floor`` the label's entries of the model's ``fusion_`` (all three chosen per label by
+grouped cross-validation on the gold corpus, documents and hand-written passages held out whole,
+never on the dev set)::
 
     fires  <=>  p >= max(t, solo)   or   (a lexicon hit for the label exists and p >= floor)
 

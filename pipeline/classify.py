@@ -10,11 +10,14 @@ A model reads three blocks of features from a :class:`SentenceFeatures` record:
   Chinese sentences over to English ones, whose words it has rarely seen.
 
 Each label gets its own liblinear logistic regression (deterministic for a fixed
-``random_state``). Decision thresholds are not 0.5: ``fit`` computes out-of-fold
-probabilities on the training data, grouped by document (a document is never split between
-training and held-out folds), and keeps for each label the threshold with the best F1
-(``thresholds_``). From the same out-of-fold probabilities it chooses the fusion floor
-fusion rule ``fusion_`` (see :func:`fuse`). Nothing is chosen on a development or test set.
+``random_state``), with hand-written rows weighted above seed-article rows (:func:`sample_weights`:
+the seeds are one genre of academic prose, the examples many). Decision thresholds are not 0.5:
+``fit`` computes out-of-fold probabilities on the training data, grouped by document or
+hand-written passage (never split between training and held-out folds), and keeps for each
+label the threshold with the best F1 averaged over languages, shrunk toward 0.5 within
+``tolerance`` (``thresholds_``). From the same out-of-fold probabilities it chooses, per label,
+the fusion rule ``fusion_`` (classifier, lexicon, union, or a gated mix; see :func:`fuse`),
+preferring the simpler rule within ``tolerance``. Nothing is chosen on a development or test set.
 
 Models are saved as plain JSON plus one ``.npy`` coefficient matrix (``allow_pickle=False``),
 each checked by sha256 on load; pickle and joblib are never used, so loading a model never
@@ -28,6 +31,7 @@ import hashlib
 import json
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -57,6 +61,9 @@ FLOOR_GRID: tuple[float | None, ...] = (None, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1, 0.
 #: Candidate solo thresholds: what the classifier needs to fire without a lexicon hit in the
 #: fused system (None: the label's own threshold; 1.01: never without a hit).
 SOLO_GRID: tuple[float | None, ...] = (None, 0.6, 0.7, 0.8, 0.9, 1.01)
+#: A hand-written example whose note names its passage, ``hand-written (UN news: …)``, belongs to
+#: that passage: cross-validation holds the passage out whole. Other example rows are independent.
+PASSAGE_NOTE = re.compile(r"^hand-written \(([^()]+)\)")
 MODEL_FORMAT = "irtag-sentence-classifier"
 MODEL_FORMAT_VERSION = 1
 #: Intercept of a label never seen in training: its probability is ~1e-9, it never fires.
@@ -228,8 +235,13 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         Weight of the (binary) concept block relative to the l2-normed text blocks.
     class_weight : "balanced" or None
         Passed to each logistic regression; labels are rare, so balanced by default.
+    char_weight : float
+        Weight of the character n-gram block (n-grams memorise the seed articles' topics).
     cv_folds : int
-        Folds of the grouped cross-validation that chooses thresholds and the fusion floor.
+        Folds of the grouped cross-validation that chooses thresholds and the fusion rules.
+    tolerance : float
+        Out-of-fold F1 differences up to this are ties: thresholds go toward 0.5 and fusion
+        rules toward the simpler one.
     random_state : int
         Seed of liblinear; the same seed gives the same probabilities.
 
@@ -246,7 +258,8 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
     thresholds_ : ndarray of shape (n_labels,)
         Per-label probability thresholds chosen by grouped cross-validation on training data.
     fusion_ : dict
-        ``lexicon_floor`` and ``solo_threshold`` of the fused rule, chosen the same way (:func:`fuse`).
+        ``lexicon_floor`` and ``solo_threshold`` lists, one entry per label, chosen the same way
+        (:func:`fuse`).
 
     Examples
     --------
@@ -259,43 +272,54 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, *, scheme: str = "stage", labels: Sequence[str] | None = None, C: float = 1.0,
                  char_ngram_range: tuple[int, int] = (1, 3), min_df: int = 2,
-                 concept_weight: float = 1.0, class_weight: str | None = "balanced",
-                 cv_folds: int = 5, random_state: int = 0):
+                 concept_weight: float = 1.0, char_weight: float = 1.0, class_weight: str | None = "balanced",
+                 cv_folds: int = 5, tolerance: float = 0.01, random_state: int = 0):
         self.scheme = scheme
         self.labels = labels
         self.C = C
         self.char_ngram_range = char_ngram_range
         self.min_df = min_df
         self.concept_weight = concept_weight
+        self.char_weight = char_weight
         self.class_weight = class_weight
         self.cv_folds = cv_folds
+        self.tolerance = tolerance
         self.random_state = random_state
 
     # -- fitting -----------------------------------------------------------------------
     def fit(self, X: Sequence[SentenceFeatures], Y: Sequence[Sequence[str]],
-            groups: Sequence[str | None] | None = None) -> "SentenceClassifier":
-        """Learn the weights, then thresholds and fusion floor from out-of-fold probabilities.
+            groups: Sequence[str | None] | None = None,
+            sample_weight: Sequence[float] | None = None) -> "SentenceClassifier":
+        """Learn the weights, then per-label thresholds and fusion rules from out-of-fold
+        probabilities.
 
         ``groups`` holds each sample's document id; samples of one document are held out
-        together. A group of None marks samples that are always trained on, never held out
-        (hand-written examples). Without groups every sample is its own group.
+        together. A group of None marks samples that are always trained on, never held out.
+        Without groups every sample is its own group. ``sample_weight`` weighs the samples in
+        the logistic regressions (not in the choice of thresholds).
         """
         X, Y, groups = self._validate(X, Y, groups)
+        weights = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        if weights.shape != (len(X),) or (weights < 0).any():
+            raise ValueError(f"sample_weight must hold {len(X)} non-negative numbers")
         self.classes_ = np.array(self._label_inventory(Y), dtype=object)
         targets = self._binarize(Y)
         counts = _count_blocks(X, self.char_ngram_range)
-        fitted = self._fit_weights(counts, np.arange(len(X)), targets)
+        fitted = self._fit_weights(counts, np.arange(len(X)), targets, weights)
         self.vocabularies_, self.idf_ = fitted.vocabularies, fitted.idf
         self.coef_, self.intercept_ = fitted.coef, fitted.intercept
         self.n_features_ = self.coef_.shape[1]
-        oof, held = self._out_of_fold(counts, targets, groups)
+        oof, held = self._out_of_fold(counts, targets, groups, weights)
         if held.sum() and len({g for g in groups if g is not None}) >= 2:
+            langs = [x.lang for x in X]
+            held_langs = [langs[i] for i in np.flatnonzero(held)]
             self.thresholds_ = np.array([
-                _best_threshold(oof[held, j], targets[held, j]) for j in range(len(self.classes_))
+                _best_threshold(oof[held, j], targets[held, j], held_langs, self.tolerance)
+                for j in range(len(self.classes_))
             ])
             held_X = [X[i] for i in np.flatnonzero(held)]
             self.fusion_ = _best_fusion(oof[held], targets[held], self.thresholds_,
-                                        _hit_matrix(held_X, self.scheme, self.classes_), [x.lang for x in held_X])
+                                        _hit_matrix(held_X, self.scheme, self.classes_), held_langs, self.tolerance)
         else:
             self.thresholds_ = np.full(len(self.classes_), 0.5)
             self.fusion_ = {"lexicon_floor": None, "solo_threshold": None}
@@ -337,11 +361,11 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         return targets
 
     def _fit_weights(self, counts: dict[str, tuple[sp.csr_matrix, list[str]]], rows: np.ndarray,
-                     targets: np.ndarray) -> "_Fitted":
+                     targets: np.ndarray, weights: np.ndarray) -> "_Fitted":
         """Vocabulary, idf and weights learnt from ``rows`` only (as if vectorised from scratch)."""
         kept, idf = self._select(counts, rows)
         blocks = {name: matrix[rows][:, kept[name]] for name, (matrix, _) in counts.items()}
-        coef, intercept = self._fit_linear(self._weigh(blocks, idf), targets[rows])
+        coef, intercept = self._fit_linear(self._weigh(blocks, idf), targets[rows], weights[rows])
         vocab = {name: [terms[i] for i in kept[name]] for name, (_, terms) in counts.items()}
         return _Fitted(kept, idf, vocab, coef, intercept)
 
@@ -357,10 +381,11 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
 
     def _weigh(self, blocks: Mapping[str, sp.csr_matrix], idf: Mapping[str, np.ndarray]) -> sp.csr_matrix:
         """tf-idf text blocks (each l2-normed) beside the weighted binary concept block."""
-        return sp.hstack([_tfidf(blocks["char"], idf["char"]), _tfidf(blocks["word"], idf["word"]),
+        return sp.hstack([_tfidf(blocks["char"], idf["char"]) * self.char_weight, _tfidf(blocks["word"], idf["word"]),
                           blocks["concept"] * self.concept_weight]).tocsr()
 
-    def _fit_linear(self, features: sp.csr_matrix, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _fit_linear(self, features: sp.csr_matrix, targets: np.ndarray,
+                    weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         coef = np.zeros((targets.shape[1], features.shape[1]))
         intercept = np.full(targets.shape[1], _UNSEEN_INTERCEPT)
         for j in range(targets.shape[1]):
@@ -374,17 +399,17 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
             # dual liblinear: exact L2 logistic regression, much faster with features >> samples
             model = LogisticRegression(solver="liblinear", dual=True, C=self.C, class_weight=self.class_weight,
                                        random_state=self.random_state, max_iter=1000)
-            model.fit(features, y)
+            model.fit(features, y, sample_weight=weights)
             coef[j] = model.coef_[0]
             intercept[j] = model.intercept_[0]
         return coef, intercept
 
-    def _out_of_fold(self, counts, targets, groups) -> tuple[np.ndarray, np.ndarray]:
+    def _out_of_fold(self, counts, targets, groups, weights) -> tuple[np.ndarray, np.ndarray]:
         """Probabilities of each held-out sample from a model fitted without its group."""
         oof = np.zeros(targets.shape, dtype=float)
         held = np.zeros(len(groups), dtype=bool)
         for train_idx, test_idx in _group_folds(groups, self.cv_folds):
-            fold = self._fit_weights(counts, train_idx, targets)
+            fold = self._fit_weights(counts, train_idx, targets, weights)
             blocks = {name: matrix[test_idx][:, fold.kept[name]] for name, (matrix, _) in counts.items()}
             oof[test_idx] = _sigmoid(self._weigh(blocks, fold.idf) @ fold.coef.T + fold.intercept)
             held[test_idx] = True
@@ -499,23 +524,33 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         return model
 
 
-def fuse(proba: np.ndarray, thresholds: np.ndarray, hits: np.ndarray, lexicon_floor: float | None = None,
-         solo_threshold: float | None = None) -> np.ndarray:
+def fuse(proba: np.ndarray, thresholds: np.ndarray, hits: np.ndarray,
+         lexicon_floor: float | None | Sequence[float | None] = None,
+         solo_threshold: float | None | Sequence[float | None] = None) -> np.ndarray:
     """The fusion rule, per label of a scheme::
 
         fires  <=>  p >= max(threshold, solo_threshold)  or  (lexicon hit and p >= lexicon_floor)
 
     ``lexicon_floor`` None: a lexicon hit lowers no threshold; 0: every lexicon hit fires.
     ``solo_threshold`` None: the classifier fires alone at the label's threshold; above 1: it
-    never fires without a lexicon hit. The family holds the classifier alone, the lexicon
-    alone, their union and their intersection; ``SentenceClassifier.fit`` picks one member per
-    scheme by grouped cross-validation on the training data (``fusion_``).
+    never fires without a lexicon hit. Either is one value for every label or one per label.
+    The family holds the classifier alone, the lexicon alone, their union and their
+    intersection; ``SentenceClassifier.fit`` picks one member per label by grouped
+    cross-validation on the training data (``fusion_``).
     """
-    solo = thresholds if solo_threshold is None else np.maximum(thresholds, solo_threshold)
-    fired = proba >= solo
-    if lexicon_floor is not None:
-        fired |= hits.astype(bool) & (proba >= lexicon_floor)
+    n_labels = proba.shape[1] if proba.ndim == 2 else len(thresholds)
+    floor = _per_label(lexicon_floor, n_labels, np.inf)
+    solo = np.maximum(thresholds, _per_label(solo_threshold, n_labels, -np.inf))
+    fired = (proba >= solo) | (hits.astype(bool) & (proba >= floor))
     return fired.astype(int)
+
+
+def _per_label(value: float | None | Sequence[float | None], n_labels: int, none: float) -> np.ndarray:
+    """A scalar or per-label setting as an array, None replaced by ``none``."""
+    values = [value] * n_labels if value is None or np.isscalar(value) else list(value)
+    if len(values) != n_labels:
+        raise ValueError(f"{len(values)} fusion settings for {n_labels} labels")
+    return np.array([none if v is None else float(v) for v in values], dtype=float)
 
 
 def _hit_matrix(X: Sequence[SentenceFeatures], scheme: str, classes: Sequence[str]) -> np.ndarray:
@@ -541,16 +576,32 @@ def _f1(tp: int, fp: int, fn: int) -> float:
     return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
 
 
-def _best_threshold(proba: np.ndarray, truth: np.ndarray) -> float:
-    """The grid threshold with the best F1; ties go to the one nearest 0.5."""
+def _label_f1(fired: np.ndarray, truth: np.ndarray, langs: np.ndarray) -> float:
+    """F1 of one label averaged over the languages where it has support (the dev rule's view)."""
+    scores = []
+    for lang in sorted(set(langs)):
+        rows = langs == lang
+        got, gold = fired[rows], truth[rows]
+        if gold.any():
+            scores.append(_f1(int((got & gold).sum()), int((got & ~gold).sum()), int((~got & gold).sum())))
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+def _best_threshold(proba: np.ndarray, truth: np.ndarray, langs: Sequence[str] | None = None,
+                    tolerance: float = 0.0) -> float:
+    """The grid threshold with the best out-of-fold F1, shrunk toward 0.5.
+
+    Every threshold within ``tolerance`` of the best F1 counts as a tie, and ties go to the one
+    nearest 0.5: a few held-out sentences should not push a threshold to the end of the grid.
+    """
+    truth = truth.astype(bool)
     if truth.sum() == 0:
         return 0.5
-    best = max(
-        THRESHOLD_GRID,
-        key=lambda t: (_f1(int(((proba >= t) & (truth == 1)).sum()), int(((proba >= t) & (truth == 0)).sum()),
-                           int(((proba < t) & (truth == 1)).sum())), -abs(t - 0.5)),
-    )
-    return float(best)
+    langs = np.asarray(langs if langs is not None else ["all"] * len(truth))
+    scores = {t: _label_f1(proba >= t, truth, langs) for t in THRESHOLD_GRID}
+    best = max(scores.values())
+    return float(min((t for t, f in scores.items() if f >= best - tolerance - 1e-12),
+                     key=lambda t: (abs(t - 0.5), -t)))
 
 
 def _macro_f1(fired: np.ndarray, truth: np.ndarray, langs: np.ndarray) -> float:
@@ -567,15 +618,36 @@ def _macro_f1(fired: np.ndarray, truth: np.ndarray, langs: np.ndarray) -> float:
     return sum(per_lang) / len(per_lang) if per_lang else 0.0
 
 
+#: Fusion candidates per label as (solo_threshold, lexicon_floor), simplest first: the
+#: classifier alone, the lexicon alone, their union, then the lexicon gated by a floor and the
+#: classifier needing more confidence without a hit. Ties (within tolerance) go to the earlier.
+FUSION_CANDIDATES: tuple[tuple[float | None, float | None], ...] = (
+    (None, None), (1.01, 0.0), (None, 0.0),
+    *((1.01, floor) for floor in FLOOR_GRID if floor not in (None, 0.0)),
+    *((None, floor) for floor in FLOOR_GRID if floor not in (None, 0.0)),
+    *((solo, floor) for solo in SOLO_GRID if solo not in (None, 1.01) for floor in FLOOR_GRID),
+)
+
+
 def _best_fusion(proba: np.ndarray, truth: np.ndarray, thresholds: np.ndarray, hits: np.ndarray,
-                 langs: Sequence[str]) -> dict[str, float | None]:
-    """The fusion rule with the best out-of-fold macro-F1; ties go to the earlier grid entry."""
-    langs, truth = np.asarray(langs), truth.astype(bool)
-    candidates = [(solo, floor) for solo in SOLO_GRID for floor in FLOOR_GRID]
-    scores = [_macro_f1(fuse(proba, thresholds, hits, floor, solo).astype(bool), truth, langs)
-              for solo, floor in candidates]
-    solo, floor = candidates[int(np.argmax(scores))]
-    return {"lexicon_floor": floor, "solo_threshold": solo}
+                 langs: Sequence[str], tolerance: float = 0.0) -> dict[str, list[float | None]]:
+    """Per label, the fusion rule with the best out-of-fold F1 (averaged over languages).
+
+    Ties within ``tolerance`` go to the earlier, simpler member of :data:`FUSION_CANDIDATES`.
+    """
+    langs, truth, hits = np.asarray(langs), truth.astype(bool), hits.astype(bool)
+    solos: list[float | None] = []
+    floors: list[float | None] = []
+    for j in range(truth.shape[1]):
+        scores = []
+        for solo, floor in FUSION_CANDIDATES:
+            fired = fuse(proba[:, [j]], thresholds[[j]], hits[:, [j]], floor, solo)[:, 0].astype(bool)
+            scores.append(_label_f1(fired, truth[:, j], langs))
+        best = max(scores)
+        choice = next(i for i, f in enumerate(scores) if f >= best - tolerance - 1e-12)
+        solos.append(FUSION_CANDIDATES[choice][0])
+        floors.append(FUSION_CANDIDATES[choice][1])
+    return {"lexicon_floor": floors, "solo_threshold": solos}
 
 
 def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
@@ -641,6 +713,16 @@ class GoldRow:
     text: str
     labels: Mapping[str, tuple[str, ...]]
     example: bool = False
+    passage: str = ""
+
+    def cv_group(self, chunks: int) -> str:
+        """The unit held out whole in cross-validation: a gold document, a hand-written passage,
+        or, for independent hand-written rows, one of ``chunks`` interleaved slices of the file."""
+        if not self.example:
+            return self.doc_id
+        if self.passage:
+            return f"{self.doc_id}|{self.passage}"
+        return f"{self.doc_id}#{self.line % chunks}"
 
 
 def gold_files(gold: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
@@ -667,7 +749,9 @@ def read_gold(paths: Iterable[str | os.PathLike], label_sets: Mapping[str, Seque
             for column in ("doc_id", "sent_id", "lang", "text", *schemes):
                 if column not in present:
                     raise IrtagError(Errors.E050.format(path=path, column=column, present=", ".join(present)))
+            example = path.name.startswith(EXAMPLE_PREFIX)
             for line, record in enumerate(reader, start=2):
+                passage = PASSAGE_NOTE.match(record.get("note") or "") if example else None
                 labels = {}
                 for scheme in schemes:
                     cell = split_cell(record[scheme])
@@ -677,7 +761,8 @@ def read_gold(paths: Iterable[str | os.PathLike], label_sets: Mapping[str, Seque
                                                             labels=", ".join(label_sets[scheme])))
                     labels[scheme] = tuple(cell)
                 rows.append(GoldRow(str(path), line, record["doc_id"], record["sent_id"], record["lang"].strip().lower(),
-                                    record["text"], labels, example=path.name.startswith(EXAMPLE_PREFIX)))
+                                    record["text"], labels, example=example,
+                                    passage=passage.group(1).strip() if passage else ""))
     return rows
 
 
@@ -704,20 +789,38 @@ def scheme_labels(lexicon: Any, schemes: Sequence[str] = SCHEMES) -> dict[str, l
 
 def fit_models(features: Sequence[SentenceFeatures], rows: Sequence[GoldRow],
                label_sets: Mapping[str, Sequence[str]], *, random_state: int = 0,
+               example_weight: float = 2.0, balance_langs: bool = False,
                **params: Any) -> dict[str, SentenceClassifier]:
     """One fitted classifier per scheme.
 
-    For choosing thresholds and the fusion rule, each gold document is one group; hand-written
-    examples are dealt into ``cv_folds`` interleaved groups per file, so they add out-of-fold
-    evidence (English above all) while every fold still trains on most of them.
+    ``example_weight`` weighs hand-written rows against seed-article rows (the seed prose is
+    one genre, the examples many); ``balance_langs`` rescales so that each language carries
+    the same total weight.
+
+    For choosing thresholds and the fusion rule, each gold document and each hand-written
+    passage is one group; independent hand-written rows are dealt into ``cv_folds`` interleaved
+    groups per file (:meth:`GoldRow.cv_group`), so they add out-of-fold evidence (English above
+    all) while every fold still trains on most of them.
     """
-    chunks = params.get("cv_folds", 5)
-    groups = [f"{row.doc_id}#{i % chunks}" if row.example else row.doc_id for i, row in enumerate(rows)]
+    groups = [row.cv_group(params.get("cv_folds", 5)) for row in rows]
+    weights = sample_weights(rows, example_weight=example_weight, balance_langs=balance_langs)
     models = {}
     for scheme, labels in label_sets.items():
         model = SentenceClassifier(scheme=scheme, labels=list(labels), random_state=random_state, **params)
-        models[scheme] = model.fit(features, [row.labels[scheme] for row in rows], groups=groups)
+        models[scheme] = model.fit(features, [row.labels[scheme] for row in rows], groups=groups,
+                                   sample_weight=weights)
     return models
+
+
+def sample_weights(rows: Sequence[GoldRow], *, example_weight: float = 1.0,
+                   balance_langs: bool = False) -> np.ndarray:
+    """Training weight of each gold row, mean 1 (see :func:`fit_models`)."""
+    weights = np.array([example_weight if row.example else 1.0 for row in rows], dtype=float)
+    if balance_langs:
+        langs = np.array([row.lang for row in rows])
+        for lang in set(langs):
+            weights[langs == lang] /= weights[langs == lang].sum()
+    return weights * len(weights) / weights.sum() if weights.sum() else weights
 
 
 def train(gold_paths: str | os.PathLike | Iterable[str | os.PathLike], segmenter: Any, lexicon: Any, *,

@@ -49,6 +49,7 @@ class Errors(metaclass=_WithCodes):
     E051 = "{path}: {column} '{value}' occurs more than once; ids must be unique"
     E053 = "{path}: row {row}: unknown {scheme} label(s) {labels}; valid: {valid}"
     E052 = "cross-validation needs at least 2 gold documents (found {n}) besides the examples"
+    E054 = "cross-validation needs at least 2 units to hold out (gold documents, hand-written passages or rows); found {n}"
 
 
 class Warnings(metaclass=_WithCodes):

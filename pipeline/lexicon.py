@@ -17,6 +17,10 @@ inside 'fundamental'. Chinese tokens are jieba's, with :meth:`Lexicon.zh_terms` 
 dictionary so that terms stay whole. Among overlapping hits of one scheme the longest wins;
 scheme hits inside an organisation's name (the 'Fund' of 'International Monetary Fund') are
 dropped. A negator shortly before a hit in the same clause marks it ``negated``.
+
+Factor verbs name no side by themselves (寻求, seek, rely on): concepts named ``by_actor…``,
+``by_actors…`` and ``side…`` take or check their label against the side of the verb's subject,
+the first organisation before it (see :func:`_side_label` and ``lexicons/README.md``).
 """
 
 from __future__ import annotations
@@ -63,6 +67,19 @@ EN_NEGATORS = frozenset(
 )
 #: 'not' before these is no negation ('not only ... but also')
 EN_NOT_EXCEPTIONS = frozenset({"only", "just", "merely", "simply"})
+#: Factor side of each actor type (CODEBOOK, factor): the non-governmental side pushes, the
+#: intergovernmental or authoritative side pulls.
+FACTOR_SIDES = {"ngo": "push", "private": "push", "igo": "pull", "regional": "pull", "forum": "pull",
+                "state": "pull"}
+#: Concepts named ``<scheme>.<label>.by_actor…`` hold seeking or depending verbs that either side
+#: can use: a hit takes the factor label of the side of its subject (the first organisation before
+#: it in its clause, else in the sentence), or is dropped where there is none.
+BY_ACTOR = "by_actor"
+#: ``by_actors…`` concepts (a dependence: 资源依赖, 借助) also need a partner: a second actor.
+BY_ACTORS = "by_actors"
+#: Concepts named ``<scheme>.<label>.side…`` hold verbs of one side (NGOs submit, IGOs invite): a
+#: hit is dropped where the verb's subject is on the other side ('member states submit').
+SIDE_ONLY = "side"
 #: surface words whose lemma must not be matched (spaCy lemmatises 'according' to 'accord')
 LEMMA_STOPWORDS = frozenset({"according", "based", "projected", "projecting"})
 
@@ -368,7 +385,8 @@ class Lexicon:
         tokens = _word_tokens(sentence)
         views = _views(sentence, tokens)
         automaton, entries, patterns = self._compiled
-        actor_spans = [(a.start, a.end) for a in self._actors(sentence, views)]
+        actors = self._actors(sentence, views)
+        actor_spans = [(a.start, a.end) for a in actors]
         by_scheme: dict[str, list[tuple[int, int, int, str]]] = {}
         seen: set[tuple[int, int, int]] = set()
         for cand in self._scan(views, automaton, entries, orgs=False):
@@ -400,10 +418,19 @@ class Lexicon:
                 if any(a <= start and end <= b for a, b in actor_spans):
                     continue
                 concept = self.concepts[index]
+                label, name = concept.label, concept.id.split(".")[-1]
+                if name.startswith(BY_ACTORS) and len({a.org_id or a.text.lower() for a in actors}) < 2:
+                    label = ""
+                elif name.startswith(BY_ACTOR):
+                    label = _side_label(actors, start, sentence.text, sentence.start)
+                elif name.startswith(SIDE_ONLY) and _side_label(actors, start, sentence.text, sentence.start) not in ("", label):
+                    label = ""
+                if not label:
+                    continue
                 hits.append(
                     Hit(
                         concept.scheme,
-                        concept.label,
+                        label,
                         concept.id,
                         term,
                         start,
@@ -603,6 +630,23 @@ def _bare_sentence(text: str, lang: str, tokens: Sequence[Token] | None) -> Sent
         id="", start=0, end=len(text), text=text, lang=lang, norm=fold_width(text),
         tokens=list(tokens) if tokens else [],
     )
+
+
+def _side_label(actors: Sequence[Actor], start: int, text: str, base: int) -> str:
+    """The factor label of the seeking side: the side of the verb's subject.
+
+    A seeking or depending verb names no side by itself (寻求, rely on): its subject does, taken
+    as the first organisation before the verb in its clause, or else the first one before it in
+    the sentence (in both languages the subject comes first: 政府间组织向非政府组织寻求…,
+    IGOs seek NGO expertise). CODEBOOK: `push` is the non-governmental side, `pull` an IGO,
+    regional body, forum or government.
+    """
+    before = [a for a in actors if a.end <= start and a.org_type in FACTOR_SIDES]
+    if not before:
+        return ""
+    in_clause = [a for a in before
+                 if not any(c in CLAUSE_BREAKS for c in text[a.end - base : start - base])]
+    return FACTOR_SIDES[(in_clause or before)[0].org_type]
 
 
 def _negated(tokens: list[Token], start: int) -> bool:

@@ -8,8 +8,9 @@ from sklearn.exceptions import NotFittedError
 
 from fixtures.classify.tinylex import TinyLexicon
 from pipeline.classify import (
-    FLOOR_GRID, SOLO_GRID, THRESHOLD_GRID, SentenceClassifier, SentenceFeatures, _group_folds, features_for, fuse,
-    gold_features, load_models, read_gold, save_models, scheme_labels, train, unit_sentence,
+    FUSION_CANDIDATES, THRESHOLD_GRID, SentenceClassifier, SentenceFeatures, _best_fusion, _best_threshold,
+    _group_folds, features_for, fuse, gold_features, load_models, read_gold, sample_weights, save_models,
+    scheme_labels, train, unit_sentence,
 )
 from pipeline.errors import IrtagError
 from pipeline.segment import Segmenter
@@ -71,7 +72,8 @@ def test_fit_returns_self_with_fitted_attributes():
     assert list(model.classes_) == ["pull", "push"]
     assert model.coef_.shape == (2, model.n_features_)
     assert all(t in THRESHOLD_GRID for t in model.thresholds_)
-    assert model.fusion_["lexicon_floor"] in FLOOR_GRID and model.fusion_["solo_threshold"] in SOLO_GRID
+    rules = list(zip(model.fusion_["solo_threshold"], model.fusion_["lexicon_floor"]))
+    assert len(rules) == 2 and all(rule in FUSION_CANDIDATES for rule in rules)
     assert model.predict_proba(X).shape == (len(X), 2)
     assert model.predict_labels(X[:3]) == [["push"], ["pull"], []]
 
@@ -116,6 +118,68 @@ def test_fuse_rule():
     assert fuse(proba, thresholds, hits, 0.0).tolist() == [[1, 1, 1], [1, 1, 1]]  # union
     assert fuse(proba, thresholds, hits, 0.0, 1.01).tolist() == hits.tolist()  # lexicon alone
     assert fuse(proba, thresholds, hits, 0.2, 0.8).tolist() == [[1, 1, 0], [1, 0, 0]]
+
+
+def test_fuse_takes_one_rule_per_label():
+    proba = np.array([[0.9, 0.3], [0.2, 0.04]])
+    hits = np.array([[0, 1], [1, 1]])
+    # label 0: lexicon alone; label 1: classifier, or a hit with p >= 0.1
+    assert fuse(proba, np.array([0.5, 0.5]), hits, [0.0, 0.1], [1.01, None]).tolist() == [[0, 1], [1, 0]]
+    with pytest.raises(ValueError, match="3 fusion settings for 2 labels"):
+        fuse(proba, np.array([0.5, 0.5]), hits, [0.0, 0.1, 0.2])
+
+
+def test_best_fusion_chooses_per_label_and_prefers_the_simpler_rule():
+    truth = np.array([[1, 0], [0, 1], [1, 1], [0, 0]] * 3)
+    hits = np.array([[1, 1], [0, 1], [1, 0], [0, 1]] * 3)  # right for label 0, noise for label 1
+    proba = np.array([[0.3, 0.1], [0.3, 0.9], [0.3, 0.8], [0.3, 0.2]] * 3)  # the reverse
+    langs = ["en"] * 12
+    rule = _best_fusion(proba, truth, np.array([0.5, 0.5]), hits, langs, tolerance=0.0)
+    assert (rule["solo_threshold"][0], rule["lexicon_floor"][0]) == (1.01, 0.0)  # lexicon alone
+    assert (rule["solo_threshold"][1], rule["lexicon_floor"][1]) == (None, None)  # classifier alone
+    # everything ties on a label nobody can get right: the first, simplest rule
+    flat = _best_fusion(np.zeros((4, 1)), np.array([[1], [0], [0], [0]]), np.array([0.5]), np.zeros((4, 1)), ["en"] * 4)
+    assert (flat["solo_threshold"][0], flat["lexicon_floor"][0]) == FUSION_CANDIDATES[0]
+
+
+def test_threshold_shrinks_toward_one_half_within_tolerance():
+    proba = np.array([0.12, 0.11, 0.45, 0.05, 0.9, 0.3])
+    truth = np.array([1, 1, 1, 0, 1, 0])
+    assert _best_threshold(proba, truth) == pytest.approx(0.1)  # best F1 (8/9) only at 0.1
+    assert _best_threshold(proba, truth, tolerance=0.2) == pytest.approx(0.1)
+    assert _best_threshold(proba, truth, tolerance=0.25) == pytest.approx(0.45)  # F1 2/3 ties: nearer 0.5
+
+
+def test_sample_weights_balance_sources_and_languages(lexicon):
+    rows = read_gold(sorted(GOLD.glob("*.csv")), scheme_labels(lexicon))
+    weights = sample_weights(rows, example_weight=3.0)
+    assert weights.mean() == pytest.approx(1.0)
+    example = np.array([r.example for r in rows])
+    assert weights[example][0] == pytest.approx(3 * weights[~example][0])
+    balanced = sample_weights(rows, balance_langs=True)
+    langs = np.array([r.lang for r in rows])
+    assert balanced[langs == "zh"].sum() == pytest.approx(balanced[langs == "en"].sum())
+
+
+def test_sample_weight_changes_the_fit_and_is_validated():
+    X, Y, groups = toy_data()
+    plain = SentenceClassifier(scheme="factor", labels=["pull", "push"]).fit(X, Y, groups=groups)
+    heavy = SentenceClassifier(scheme="factor", labels=["pull", "push"]).fit(
+        X, Y, groups=groups, sample_weight=[5.0, 1.0, 1.0] * 3)
+    assert not np.allclose(plain.predict_proba(X), heavy.predict_proba(X))
+    with pytest.raises(ValueError, match="sample_weight"):
+        SentenceClassifier(scheme="factor").fit(X, Y, groups=groups, sample_weight=[-1.0] * len(X))
+
+
+@pytest.mark.parametrize("note,passage", [("hand-written (UN news: floods): headline", "UN news: floods"),
+                                          ("hand-written - near-miss", "")])
+def test_passage_of_a_hand_written_row_comes_from_its_note(tmp_path, lexicon, note, passage):
+    path = tmp_path / "examples_x.csv"
+    path.write_text("doc_id,sent_id,lang,text,factor,stage,resource,cooperation,note\n"
+                    f'genres_en,g-1,en,NGOs lobby.,push,,,,"{note}"\n', encoding="utf-8")
+    (row,) = read_gold([path], scheme_labels(lexicon))
+    assert row.example and row.passage == passage
+    assert row.cv_group(5) == (f"genres_en|{passage}" if passage else "genres_en#2")
 
 
 @pytest.mark.parametrize("text,lang", [("非政府组织游说联合国。", "zh"), ("NGOs lobby the UN.", "en")])

@@ -114,12 +114,35 @@ def test_main_writes_csv_and_json(tmp_path, pred, gold):
     assert fused_factor_zh[0]["macro_f1"] == pytest.approx(1 / 3)
 
 
-def test_cross_validation_holds_out_documents_and_never_tests_examples():
+def test_cross_validation_tags_every_row_once_with_units_held_out_whole(tmp_path):
     lexicon = TinyLexicon()
-    result = cross_validate(GOLD, Segmenter(extra_words=lexicon.zh_terms()), lexicon)
-    tested = set(result.predictions["sent_id"])
-    assert tested and not any(i.startswith("ex-") for i in tested)
-    assert {i[0] for i in tested} == {"a", "b", "c"}
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    for path in GOLD.glob("*.csv"):
+        (gold / path.name).write_bytes(path.read_bytes())
+    (gold / "examples_genres.csv").write_text(
+        "doc_id,sent_id,lang,text,factor,stage,resource,cooperation,note\n"
+        "g,g-1,en,NGOs lobby the IMF for funding.,push,,funding,,hand-written (blog: debt)\n"
+        "g,g-2,en,The UN and the EU hold regular dialogue.,,,,information_sharing,hand-written (blog: debt)\n"
+        "g,g-3,zh,欧盟为非盟提供资金。,,,funding,,hand-written (新闻: 资金)\n", encoding="utf-8")
+    result = cross_validate(gold, Segmenter(extra_words=lexicon.zh_terms()), lexicon, folds=3)
+    tested = result.predictions["sent_id"].tolist()
+    assert len(tested) == len(set(tested))
+    assert {i.split("-")[0] for i in tested} == {"a", "b", "c", "ex", "g"}  # examples are tested too
+    fold = dict(zip(result.predictions["sent_id"], result.predictions["fold"]))
+    assert fold["g-1"] == fold["g-2"]  # a hand-written passage is held out whole
+    assert len({fold[i] for i in tested if i.startswith("a-")}) == 1  # so is a document
+    assert len(set(fold.values())) == 3
     assert set(result.summary.system) == {"fused", "lexicon", "classifier"}
     assert set(result.summary.lang) == {"zh", "en"}
+    assert set(result.parts) == {"seed articles", "hand-written passages", "hand-written sentences"}
+    assert set(result.parts["hand-written passages"].lang) == {"zh", "en"}
     assert "macro-F1" in format_report(result.table, result.summary)
+
+
+def test_cross_validation_needs_two_units(tmp_path):
+    lexicon = TinyLexicon()
+    path = tmp_path / "seed_a.csv"
+    path.write_bytes((GOLD / "seed_a.csv").read_bytes())
+    with pytest.raises(IrtagError, match=r"\[E054\]"):
+        cross_validate(path, Segmenter(extra_words=lexicon.zh_terms()), lexicon)

@@ -287,9 +287,9 @@ def test_validate_collects_every_problem(tmp_path):
 
 # -- English matching ------------------------------------------------------------------------
 def test_english_inflections_by_lemma(lexicon):
-    text, tokens = en(["funds", "were", "pledged"], {"funds": "fund", "were": "be", "pledged": "pledge"})
+    text, tokens = en(["grants", "were", "pledged"], {"grants": "grant", "were": "be", "pledged": "pledge"})
     labels = {(h.scheme, h.label, h.term) for h in lexicon.match_text(text, "en", tokens)}
-    assert ("resource", "funding", "fund") in labels
+    assert ("resource", "funding", "grant") in labels
     assert ("stage", "decision", "pledge") in labels
 
 
@@ -378,6 +378,47 @@ def test_terms_inside_organisation_names_are_not_evidence(lexicon):
 def test_factor_cues(lexicon, lang, words, label):
     text, tokens = zh(words) if lang == "zh" else en(words)
     assert label in {h.label for h in lexicon.match_text(text, lang, tokens) if h.scheme == "factor"}
+
+
+@pytest.mark.parametrize(
+    "lang, words, labels",
+    [
+        # a seeking verb takes the side of its subject, not of the partner named before it
+        ("zh", ["政府间组织", "向", "非政府组织", "寻求", "专业知识"], {"pull"}),
+        ("zh", ["非政府组织", "向", "联合国", "寻求", "资金"], {"push"}),
+        # an NGO's dependence on the intergovernmental side is push
+        ("en", ["NGOs", "depend", "on", "UNHCR", "funding"], {"push"}),
+        # a dependence needs both parties: the variable of a theory is no factor
+        ("zh", ["国际组织", "间", "资源依赖", "程度"], set()),
+        # a one-sided verb with the other side as subject is dropped ('States submit' is no push)
+        ("en", ["member", "states", "submit", "reports", "to", "the", "UN"], set()),
+        ("en", ["NGOs", "submit", "written", "statements"], {"push"}),
+        # without any organisation a seeking verb names no side
+        ("en", ["they", "seek", "partners"], set()),
+        # 'seek to' + verb is no seeking of a partner
+        ("en", ["the", "UN", "seeks", "to", "reduce", "delays"], set()),
+    ],
+)
+def test_factor_side_of_the_subject(lexicon, lang, words, labels):
+    text, tokens = zh(words) if lang == "zh" else en(words, {"depend": "depend", "states": "state"})
+    assert {h.label for h in lexicon.match_text(text, lang, tokens) if h.scheme == "factor"} == labels
+
+
+@pytest.mark.parametrize(
+    "lang, words, scheme",
+    [
+        # a policy domain, an institution named 'Fund' or a generic mention is no evidence
+        ("en", ["the", "peacekeeping", "budget"], "stage"),
+        ("zh", ["维和", "领域", "的", "合作"], "stage"),
+        ("zh", ["和平", "基金"], "resource"),
+        ("en", ["the", "Global", "Fund", "met"], "resource"),
+        ("zh", ["社会组织", "参与", "全球", "治理"], "resource"),
+        ("en", ["the", "treaty", "was", "negotiated"], "cooperation"),
+    ],
+)
+def test_no_evidence(lexicon, lang, words, scheme):
+    text, tokens = zh(words) if lang == "zh" else en(words)
+    assert [h.term for h in lexicon.match_text(text, lang, tokens) if h.scheme == scheme] == []
 
 
 # -- gazetteer -------------------------------------------------------------------------------
