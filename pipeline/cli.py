@@ -252,7 +252,7 @@ def tag(table, text_column, id_column, lang_column, lang, models_dir, out_path):
               help="Tagged table (irtag tag output).")
 @click.option("--gold", type=click.Path(exists=True, path_type=Path),
               help="Gold table; with --cv, the gold folder [default: corpora/gold].")
-@click.option("--cv", is_flag=True, help="Leave-one-document-out cross-validation on the gold corpus.")
+@click.option("--cv", is_flag=True, help="Grouped 5-fold cross-validation on the gold corpus (seed documents and hand-written passages held out whole).")
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the per-label table as CSV.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
