@@ -48,6 +48,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from pipeline.document import Sentence
 from pipeline.errors import Errors, IrtagError
+from pipeline.segment import looks_like_heading
 
 #: Schemes in codebook order (the order of the tag table's columns).
 SCHEMES = ("factor", "stage", "resource", "cooperation")
@@ -129,22 +130,6 @@ def features_for(sentence: Sentence, hits: Sequence[Any], actors: Sequence[Any])
         negated=any(getattr(hit, "negated", False) for hit in hits),
         is_heading=sentence.is_heading,
     )
-
-
-def looks_like_heading(text: str, lang: str) -> bool:
-    """A row is a heading when it is short and has no final punctuation (the segmenter's rule).
-
-    Rows carry no layout, so this stands in for the segmenter's ``is_heading``; the codebook
-    gives headings only ``stage`` or ``factor`` labels.
-    """
-    from pipeline.segment import (
-        EN_SENTENCE_END, HEADING_MAX_CHARS, SENTENCE_CLOSERS, ZH_HALF_WIDTH_END, ZH_SENTENCE_END,
-    )
-
-    stripped = text.strip()
-    final = ZH_SENTENCE_END + ZH_HALF_WIDTH_END + EN_SENTENCE_END + "，,：:、"
-    return (bool(stripped) and len(stripped) <= HEADING_MAX_CHARS.get(lang, HEADING_MAX_CHARS["en"])
-            and stripped.rstrip(SENTENCE_CLOSERS)[-1:] not in final)
 
 
 def unit_sentence(text: str, lang: str, segmenter: Any, sent_id: str = "") -> Sentence:

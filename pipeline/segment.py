@@ -42,6 +42,7 @@ PROTECTED_MAX_CHARS = 150
 ZH_MIN_CJK_SHARE = 0.3
 #: A paragraph of one sentence this short, without final punctuation, is a heading.
 HEADING_MAX_CHARS = {"zh": 40, "en": 100}
+QUESTION_HEADING_MAX_CHARS = {"zh": 20, "en": 60}
 LANGS = ("zh", "en")
 ENGINES = ("jieba", "rjieba")
 #: jieba frequency for domain and extra words: above any common word they could be split into.
@@ -409,13 +410,19 @@ class Segmenter:
             id=f"{doc.id}-s{number:04d}", start=start, end=end, text=text, lang=lang,
             norm=norm[start:end], section_kind=section.kind,
             is_heading=paragraph.is_heading or section.kind == "title"
-            or (single and _looks_like_heading(text, lang)),
+            or (single and looks_like_heading(text, lang)),
             page=doc.page_of(start) if doc.page_starts else paragraph.page,
             tokens=self._tokens(doc.text, norm, start, end, lang),
         )
 
 
-def _looks_like_heading(text: str, lang: str) -> bool:
-    """A short line without final punctuation, such as ``（5）政策执行`` or ``2. Push factors``."""
-    last = text.rstrip(SENTENCE_CLOSERS)[-1:]
-    return len(text) <= HEADING_MAX_CHARS[lang] and bool(last) and last not in _FINAL_PUNCT
+def looks_like_heading(text: str, lang: str) -> bool:
+    """A short line standing alone without final punctuation (``（5）政策执行``, ``2. Push
+    factors``), or a short question standing alone, as interview questions head their answers."""
+    stripped = text.strip()
+    last = stripped.rstrip(SENTENCE_CLOSERS)[-1:]
+    if not last or len(stripped) > HEADING_MAX_CHARS[lang]:
+        return False
+    if last in "?？":
+        return len(stripped) <= QUESTION_HEADING_MAX_CHARS[lang]
+    return last not in _FINAL_PUNCT

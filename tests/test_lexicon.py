@@ -309,9 +309,15 @@ def test_english_phrase_on_surface_words(lexicon):
     text, tokens = en(["a", "joint", "declaration", "was", "signed"],
                       {"signed": "sign", "was": "be"})
     hits = lexicon.match_text(text, "en", tokens)
-    assert [(h.text, h.label) for h in hits] == [
-        ("joint declaration", "agreement"), ("signed", "agreement"),
-    ]
+    assert [(h.text, h.label) for h in hits] == [("joint declaration", "agreement")]
+
+
+def test_bare_sign_is_no_agreement_but_signing_one_is(lexicon):
+    text, tokens = en(["the", "final", "sign", "-", "off", "rests", "with", "the", "board"], {})
+    assert [h for h in lexicon.match_text(text, "en", tokens) if h.scheme == "cooperation"] == []
+    text, tokens = en(["they", "signed", "an", "agreement"], {"signed": "sign"})
+    assert [(h.text, h.label) for h in lexicon.match_text(text, "en", tokens)
+            if h.scheme == "cooperation"] == [("signed an agreement", "agreement")]
 
 
 def test_english_variants():

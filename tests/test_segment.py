@@ -262,3 +262,17 @@ def test_bad_domain_dictionary_line_names_the_line(tmp_path):
     path.write_text("联合国 100 nt\n资源依赖 many nz\n", encoding="utf-8")
     with pytest.raises(IrtagError, match=r"\[E025\].*terms.txt:2"):
         read_domain_terms(path)
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("（5）政策执行", "zh", True),
+    ("2. Push factors", "en", True),
+    ("What is consultative status?", "en", True),
+    ("什么是咨商地位？", "zh", True),
+    ("The UN relies on EU troops.", "en", False),
+    ("Why did the Council, after months of negotiation among its members, finally decide to act?", "en", False),
+])
+def test_short_lines_and_short_questions_standing_alone_are_headings(text, lang, expected):
+    from pipeline.segment import looks_like_heading
+
+    assert looks_like_heading(text, lang) is expected
