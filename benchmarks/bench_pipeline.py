@@ -139,6 +139,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=50, help="articles in the synthetic corpus")
     parser.add_argument("--pages", type=int, default=40, help="pages of the generated Chinese PDF")
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--scaling", type=lambda v: [int(x) for x in v.split(",")], default=None,
+                        metavar="N1,N2", help="only measure irtag run's peak RSS at these corpus sizes")
     parser.add_argument("--phase", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -155,6 +157,13 @@ def main() -> None:
         return
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="irtag-bench-"))
+    if args.scaling:
+        print(f"{'articles':>8} {'sentences':>9} {'seconds':>8} {'peak RSS MB':>12}")
+        for n in args.scaling:
+            build_corpus(work / f"scale{n}", n)
+            r = run_phase(["irtag", str(work / f"scale{n}"), str(work / f"scale-out{n}"), "tag", "jieba"])
+            print(f"{n:>8} {r['sentences']:>9} {r['seconds']:>8.2f} {r['peak_rss_mb']:>12.0f}")
+        return
     corpus = work / "corpus"
     files = build_corpus(corpus, args.articles)
     mb = sum(p.stat().st_size for p in files) / 1e6
