@@ -1,25 +1,10 @@
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-from fixtures.classify.tinylex import TinyLexicon
+from conftest import TINY_GOLD as GOLD
 from pipeline.annotate import SYSTEMS, Annotator, system_column
 from pipeline.classify import train
 from pipeline.document import Document, Paragraph, Section
-from pipeline.segment import Segmenter
-
-GOLD = Path(__file__).parent / "fixtures" / "classify" / "gold"
-
-
-@pytest.fixture(scope="module")
-def lexicon():
-    return TinyLexicon()
-
-
-@pytest.fixture(scope="module")
-def segmenter(lexicon):
-    return Segmenter(extra_words=lexicon.zh_terms())
 
 
 @pytest.fixture(scope="module")
@@ -104,10 +89,10 @@ def test_tag_table_has_a_column_per_scheme_and_system(annotator):
     assert table.loc[2, "factor"] == "" and table.loc[2, "resource__lexicon"] == ""
 
 
-def test_labels_are_in_codebook_order(annotator):
+def test_labels_are_in_codebook_order(annotator, lexicon):
     (labels,) = annotator.tag_rows(["联合国依靠欧盟提供资金和部队。"], ["zh"])
     resource = [lab.label for lab in labels if lab.scheme == "resource"]
-    assert resource == sorted(resource, key=TinyLexicon().labels("resource").index)
+    assert resource == sorted(resource, key=lexicon.labels("resource").index)
 
 
 def test_scheme_without_model_falls_back_to_lexicon(lexicon, segmenter):

@@ -1,31 +1,17 @@
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from fixtures.classify.tinylex import TinyLexicon
+from conftest import TINY_GOLD as GOLD
 from pipeline.classify import (
     FUSION_CANDIDATES, THRESHOLD_GRID, SentenceClassifier, SentenceFeatures, _best_fusion, _best_threshold,
     _group_folds, features_for, fuse, gold_features, load_models, read_gold, sample_weights, save_models,
     scheme_labels, train, unit_sentence,
 )
 from pipeline.errors import IrtagError
-from pipeline.segment import Segmenter
-
-GOLD = Path(__file__).parent / "fixtures" / "classify" / "gold"
-
-
-@pytest.fixture(scope="module")
-def lexicon():
-    return TinyLexicon()
-
-
-@pytest.fixture(scope="module")
-def segmenter(lexicon):
-    return Segmenter(extra_words=lexicon.zh_terms())
 
 
 @pytest.fixture(scope="module")

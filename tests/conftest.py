@@ -1,0 +1,21 @@
+"""Fixtures shared by the classifier and annotator tests: a stand-in lexicon and a segmenter
+that knows its words, so those tests do not depend on the shipped lexicons' contents."""
+
+from pathlib import Path
+
+import pytest
+
+from fixtures.classify.tinylex import TinyLexicon
+from pipeline.segment import Segmenter
+
+TINY_GOLD = Path(__file__).parent / "fixtures" / "classify" / "gold"
+
+
+@pytest.fixture(scope="session")
+def lexicon():
+    return TinyLexicon()
+
+
+@pytest.fixture(scope="session")
+def segmenter(lexicon):
+    return Segmenter(extra_words=lexicon.zh_terms())
