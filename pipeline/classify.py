@@ -832,13 +832,18 @@ def default_gold_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "corpora" / "gold"
 
 
+def default_models_dir() -> Path:
+    """``outputs/models`` of the project, whatever the working directory."""
+    return Path(__file__).resolve().parent.parent / "outputs" / "models"
+
+
 def ensure_models(models_dir: str | os.PathLike | None, segmenter: Any, lexicon: Any) -> dict[str, SentenceClassifier]:
     """Models for tagging: loaded from ``models_dir`` if given, else from ``outputs/models``,
     (re)trained from ``corpora/gold`` and saved there when missing or older than the gold and
     lexicon files."""
     if models_dir is not None:
         return load_models(models_dir)
-    folder = Path("outputs") / "models"
+    folder = default_models_dir()
     golds = gold_files(default_gold_dir())
     from pipeline.codebook import default_directory
 
@@ -866,7 +871,7 @@ def train_main(gold: str | os.PathLike | None = None, out_dir: str | os.PathLike
     golds = gold_files(gold if gold is not None else default_gold_dir())
     if not golds:
         raise IrtagError(Errors.E010.format(path=gold if gold is not None else default_gold_dir()))
-    folder = Path(out_dir) if out_dir is not None else Path("outputs") / "models"
+    folder = Path(out_dir) if out_dir is not None else default_models_dir()
     from pipeline.codebook import default_directory
 
     models = train(golds, segmenter, lexicon)

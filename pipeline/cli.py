@@ -184,8 +184,8 @@ def agreement(coded, other, csv_out):
 @cli.command()
 @click.option("--gold", "gold_dir", type=click.Path(exists=True, path_type=Path), default=None,
               help="Folder of gold CSVs [default: corpora/gold].")
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("outputs/models"),
-              show_default=True, help="Folder for the trained models.")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder for the trained models [default: the project's outputs/models, which run and tag use].")
 @click.option("--add", "added", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A sentences sheet with human codings (coder_* columns) to add to the gold; repeatable.")
 def train(gold_dir, out_dir, added):
