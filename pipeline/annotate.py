@@ -33,7 +33,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from pipeline.classify import (
-    SCHEMES, SentenceClassifier, SentenceFeatures, features_for, fuse, unit_sentence,
+    SCHEMES, SentenceClassifier, SentenceFeatures, features_for, fuse, predict_probas, unit_sentence,
 )
 from pipeline.document import Actor, Document, Evidence, Label, Sentence
 from pipeline.errors import Errors, IrtagError
@@ -63,7 +63,8 @@ class Annotator:
     Parameters
     ----------
     lexicon : pipeline.lexicon.Lexicon
-        Codebook lexicons and organisation gazetteer (``match``, ``match_actors``, ``labels``).
+        Codebook lexicons and organisation gazetteer (``match``, ``match_actors``, ``labels``;
+        ``match_all``, where present, gives hits and actors from one scan).
     models : mapping of scheme -> SentenceClassifier
         Fitted classifiers; a scheme without a model is tagged by the lexicon alone.
     segmenter : pipeline.segment.Segmenter or None
@@ -150,34 +151,45 @@ class Annotator:
                 for i, (text, lang) in enumerate(zip(texts, langs))]
 
     def _tag(self, sentences: Sequence[Sentence]) -> list[Tagged]:
-        """Labels of every system for each sentence, classifier run once per scheme."""
-        hits = [list(self.lexicon.match(s)) for s in sentences]
-        actors = [list(self.lexicon.match_actors(s)) for s in sentences]
+        """Labels of every system for each sentence; the text is analysed once for all schemes'
+        classifiers, each run once over all sentences."""
+        matched = [self._match(s) for s in sentences]
+        hits = [list(h) for h, _ in matched]
+        actors = [list(a) for _, a in matched]
         features = [features_for(s, h, a) for s, h, a in zip(sentences, hits, actors)]
         outcome = [Tagged({system: [] for system in SYSTEMS}, a) for a in actors]
         if not sentences:
             return outcome
-        for scheme in self.schemes:
-            self._tag_scheme(scheme, sentences, hits, features, outcome)
+        schemes = self.schemes
+        probas = predict_probas({s: self.models[s] for s in schemes if s in self.models}, features)
+        for scheme in schemes:
+            self._tag_scheme(scheme, sentences, hits, features, probas.get(scheme), outcome)
         return outcome
 
+    def _match(self, sentence: Sentence) -> tuple[Sequence[Any], Sequence[Any]]:
+        """Lexicon hits and actors of a sentence, from one scan where the lexicon offers it."""
+        match_all = getattr(self.lexicon, "match_all", None)
+        if match_all is not None:
+            return match_all(sentence)
+        return self.lexicon.match(sentence), self.lexicon.match_actors(sentence)
+
     def _tag_scheme(self, scheme: str, sentences: Sequence[Sentence], hits: list[list[Any]],
-                    features: list[SentenceFeatures], outcome: list[Tagged]) -> None:
+                    features: list[SentenceFeatures], proba: np.ndarray | None, outcome: list[Tagged]) -> None:
         model = self.models.get(scheme)
         labels = [str(c) for c in model.classes_] if model is not None else list(self.lexicon.labels(scheme))
         hit_matrix = np.array([[f.has_hit(scheme, lab) for lab in labels] for f in features], dtype=int)
         if model is not None:
-            proba = model.predict_proba(features)
             classifier = (proba >= model.thresholds_).astype(bool)
             fused = fuse(proba, model.thresholds_, hit_matrix, **model.fusion_).astype(bool)
         else:
-            proba = None
             classifier = np.zeros_like(hit_matrix, dtype=bool)
             fused = hit_matrix.astype(bool)
         for i, sentence in enumerate(sentences):
             if sentence.is_heading and scheme not in HEADING_SCHEMES:
                 continue
             for j, label in enumerate(labels):
+                if not (fused[i, j] or hit_matrix[i, j] or classifier[i, j]):
+                    continue
                 evidence = [Evidence(h.term, h.start, h.end, h.concept, bool(h.negated))
                             for h in hits[i] if h.scheme == scheme and h.label == label]
                 score = None if proba is None else round(float(proba[i, j]), 4)

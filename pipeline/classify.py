@@ -32,9 +32,10 @@ import json
 import math
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -158,6 +159,68 @@ def _vectorizer(block: str, ngram_range: Sequence[int], vocabulary: Mapping[str,
 def _block_docs(X: Sequence[SentenceFeatures]) -> dict[str, list]:
     return {"char": [x.text for x in X], "word": [list(x.words) for x in X],
             "concept": [x.concept_tokens() for x in X]}
+
+
+class _Counts(NamedTuple):
+    """Term counts of a batch of samples in one block, over the batch's own distinct terms."""
+
+    terms: list[str]
+    term_ids: np.ndarray  # per (sample, distinct term) pair, samples in order
+    counts: np.ndarray
+    rows: np.ndarray  # the sample of each pair
+
+
+def _analyse(X: Sequence[SentenceFeatures], ngram_range: Sequence[int]) -> dict[str, _Counts]:
+    """Term counts of every sample per block, the analysers of :func:`_vectorizer` applied once.
+
+    Vocabulary-free, so the models of all schemes (same n-gram range) share one analysis.
+    """
+    analysed = {}
+    for name, docs in _block_docs(X).items():
+        analyse = _vectorizer(name, ngram_range).build_analyzer()
+        index: dict[str, int] = {}
+        term_ids: list[int] = []
+        counts: list[int] = []
+        lengths: list[int] = []
+        for doc in docs:
+            counter = Counter(analyse(doc))
+            term_ids.extend([index.setdefault(term, len(index)) for term in counter])
+            counts.extend(counter.values())
+            lengths.append(len(counter))
+        analysed[name] = _Counts(list(index), np.asarray(term_ids, dtype=np.int64),
+                                 np.asarray(counts, dtype=np.float64),
+                                 np.repeat(np.arange(len(docs)), lengths))
+    return analysed
+
+
+def _count_matrix(counts: _Counts, n_samples: int, vocabulary: Mapping[str, int], binary: bool) -> sp.csr_matrix:
+    """What ``CountVectorizer(vocabulary=...).transform`` gives for these term counts: float64,
+    column indices sorted within rows, unknown terms dropped, counts set to 1 when ``binary``."""
+    columns = np.fromiter((vocabulary.get(term, -1) for term in counts.terms), dtype=np.int64,
+                          count=len(counts.terms))[counts.term_ids]
+    known = columns >= 0
+    indptr = np.zeros(n_samples + 1, dtype=np.int64)
+    np.cumsum(np.bincount(counts.rows[known], minlength=n_samples), out=indptr[1:])
+    data = np.ones(int(known.sum())) if binary else counts.counts[known]
+    matrix = sp.csr_matrix((data, columns[known].astype(np.int32), indptr.astype(np.int32)),
+                           shape=(n_samples, len(vocabulary)))
+    matrix.sort_indices()
+    return matrix
+
+
+def predict_probas(models: Mapping[str, "SentenceClassifier"], X: Sequence[SentenceFeatures]) -> dict[str, np.ndarray]:
+    """``predict_proba`` of every model on the same samples, the text analysed once for all
+    (per n-gram range) rather than once per scheme."""
+    X = list(X)
+    analyses: dict[tuple[int, ...], dict[str, _Counts]] = {}
+    probas = {}
+    for scheme, model in models.items():
+        check_is_fitted(model)
+        key = tuple(model.char_ngram_range)
+        if key not in analyses:
+            analyses[key] = _analyse(X, key)
+        probas[scheme] = model._proba_from(analyses[key], len(X))
+    return probas
 
 
 def _count_blocks(X: Sequence[SentenceFeatures], ngram_range: Sequence[int]) -> dict[str, tuple[sp.csr_matrix, list[str]]]:
@@ -405,17 +468,33 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         """The design matrix of ``X`` in the fitted feature space."""
         check_is_fitted(self)
         X = list(X)
+        return self._design(_analyse(X, self.char_ngram_range), len(X))
+
+    def _design(self, analysed: Mapping[str, _Counts], n_samples: int) -> sp.csr_matrix:
+        """The design matrix from :func:`_analyse`'s term counts."""
         blocks = {}
-        for name, docs in _block_docs(X).items():
-            vocab = {term: i for i, term in enumerate(self.vocabularies_[name])}
-            if not vocab:
-                blocks[name] = sp.csr_matrix((len(X), 0))
+        for name, counts in analysed.items():
+            vocabulary = self._vocabulary_index()[name]
+            if not vocabulary:
+                blocks[name] = sp.csr_matrix((n_samples, 0))
                 continue
-            blocks[name] = _vectorizer(name, self.char_ngram_range, vocab).transform(docs).tocsr()
+            blocks[name] = _count_matrix(counts, n_samples, vocabulary, binary=name == "concept")
         return self._weigh(blocks, self.idf_)
 
+    def _vocabulary_index(self) -> dict[str, dict[str, int]]:
+        """Column of each term per block, built once per fitted (or loaded) vocabulary."""
+        cached = self.__dict__.get("_vocabulary_index_cache")
+        if cached is None or cached[0] is not self.vocabularies_:
+            index = {name: {term: i for i, term in enumerate(terms)} for name, terms in self.vocabularies_.items()}
+            cached = self._vocabulary_index_cache = (self.vocabularies_, index)
+        return cached[1]
+
     def _proba(self, X: Sequence[SentenceFeatures]) -> np.ndarray:
-        return _sigmoid(self.transform_features(X) @ self.coef_.T + self.intercept_)
+        X = list(X)
+        return self._proba_from(_analyse(X, self.char_ngram_range), len(X))
+
+    def _proba_from(self, analysed: Mapping[str, _Counts], n_samples: int) -> np.ndarray:
+        return _sigmoid(self._design(analysed, n_samples) @ self.coef_.T + self.intercept_)
 
     def predict_proba(self, X: Sequence[SentenceFeatures]) -> np.ndarray:
         """Probability of each label, shape (n_samples, n_labels), columns in ``classes_`` order."""

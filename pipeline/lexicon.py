@@ -31,7 +31,7 @@ import textwrap
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, NamedTuple, Sequence
+from typing import NamedTuple, Sequence
 
 import ahocorasick
 
@@ -382,14 +382,20 @@ class Lexicon:
     # -- matching --------------------------------------------------------------------------
     def match(self, sentence: Sentence) -> list[Hit]:
         """Scheme hits of one sentence in document order (offsets into ``Document.text``)."""
+        return self.match_all(sentence)[0]
+
+    def match_all(self, sentence: Sentence) -> tuple[list[Hit], list[Actor]]:
+        """What :meth:`match` and :meth:`match_actors` return, from one scan of the sentence
+        (hits depend on the actors, so the tagging stage asks for both at once)."""
         tokens = _word_tokens(sentence)
         views = _views(sentence, tokens)
         automaton, entries, patterns = self._compiled
-        actors = self._actors(sentence, views)
+        term_candidates, org_candidates = self._scan(views, automaton, entries)
+        actors = self._actors(sentence, org_candidates)
         actor_spans = [(a.start, a.end) for a in actors]
         by_scheme: dict[str, list[tuple[int, int, int, str]]] = {}
         seen: set[tuple[int, int, int]] = set()
-        for cand in self._scan(views, automaton, entries, orgs=False):
+        for cand in term_candidates:
             entry = entries[cand.entry_index]
             key = (cand.start, cand.end, entry.index)
             if key not in seen:
@@ -441,11 +447,12 @@ class Lexicon:
                 )
         scheme_order = {name: i for i, name in enumerate(self.schemes)}
         hits.sort(key=lambda h: (h.start, h.end, scheme_order.get(h.scheme, 99), h.concept))
-        return hits
+        return hits, actors
 
     def match_actors(self, sentence: Sentence) -> list[Actor]:
         """Organisation mentions of one sentence; generic mentions have an empty ``org_id``."""
-        return self._actors(sentence, _views(sentence, _word_tokens(sentence)))
+        automaton, entries, _ = self._compiled
+        return self._actors(sentence, self._scan(_views(sentence, _word_tokens(sentence)), automaton, entries)[1])
 
     def match_text(self, text: str, lang: str = "zh", tokens: Sequence[Token] | None = None) -> list[Hit]:
         """Match a bare string; ``tokens`` (offsets into ``text``) as the segmenter gives them.
@@ -458,11 +465,11 @@ class Lexicon:
     def match_actors_text(self, text: str, lang: str = "zh", tokens: Sequence[Token] | None = None) -> list[Actor]:
         return self.match_actors(_bare_sentence(text, lang, tokens))
 
-    def _actors(self, sentence: Sentence, views: list[_View]) -> list[Actor]:
-        automaton, entries, _ = self._compiled
+    def _actors(self, sentence: Sentence, candidates: list[_Candidate]) -> list[Actor]:
+        entries = self._compiled[1]
         spans = []
         seen: set[tuple[int, int, int]] = set()
-        for cand in self._scan(views, automaton, entries, orgs=True):
+        for cand in candidates:
             entry = entries[cand.entry_index]
             if (cand.start, cand.end, entry.index) not in seen:
                 seen.add((cand.start, cand.end, entry.index))
@@ -516,20 +523,25 @@ class Lexicon:
         return out
 
     def _scan(
-        self, views: list[_View], automaton: ahocorasick.Automaton, entries: list[_Entry], orgs: bool
-    ) -> Iterable[_Candidate]:
+        self, views: list[_View], automaton: ahocorasick.Automaton, entries: list[_Entry]
+    ) -> tuple[list[_Candidate], list[_Candidate]]:
+        """Candidates on token boundaries, in scan order: (scheme terms, organisation names)."""
+        terms: list[_Candidate] = []
+        orgs: list[_Candidate] = []
         if len(automaton) == 0:
-            return
+            return terms, orgs
         for view in views:
             for end_index, indexes in automaton.iter(view.text):
                 for i in indexes:
                     entry = entries[i]
-                    if entry.is_org != orgs or entry.kind not in view.kinds:
+                    if entry.kind not in view.kinds:
                         continue
                     end = end_index + 1
                     start = end - entry.length
                     if start in view.starts and end in view.ends:
-                        yield _Candidate(view.starts[start], view.ends[end], i, entry.term)
+                        (orgs if entry.is_org else terms).append(
+                            _Candidate(view.starts[start], view.ends[end], i, entry.term))
+        return terms, orgs
 
 
 def _keys(term: str, lang: str, inflect: bool) -> list[tuple[str, str, bool]]:

@@ -364,18 +364,26 @@ class Segmenter:
         if begin == end or norm[begin:end].isspace():
             return []
         tokens = []
-        for tok in self._en()(norm[begin:end]):
+        table = self._lemma_table()
+        # the tokenizer alone, then what the lookup lemmatizer would set: the whole pipeline per
+        # sentence costs more than the lookups themselves
+        for tok in self._en().make_doc(norm[begin:end]):
             if not tok.is_space:
                 start = begin + tok.idx
-                stop = start + len(tok.text)
-                lemma = tok.lemma_ if tok.lemma_ != tok.text else self._en_lemma(tok.text)
+                word = tok.text
+                stop = start + len(word)
+                lemma = tok.lemma_ if tok.lemma != 0 else table.get(word, word)
+                lemma = lemma if lemma != word else self._en_lemma(word)
                 tokens.append(Token(text[start:stop], start, stop, lemma.lower()))
         return tokens
 
+    def _lemma_table(self) -> Any:
+        self._en()
+        return self.lemma_table_
+
     def _en_lemma(self, word: str) -> str:
         """Lookup lemma, trying the lower-cased word too (the table is case-sensitive)."""
-        self._en()
-        table = self.lemma_table_
+        table = self._lemma_table()
         return table.get(word, table.get(word.lower(), word)).lower()
 
     def __call__(self, doc: Document) -> Document:

@@ -63,9 +63,21 @@ def lang_of(text: str, default: str = "zh") -> str:
     return "zh" if cjk / (cjk + latin) >= 0.25 else "en"
 
 
+#: Characters seen by :func:`display_width`, each mapped to whether it is wide (filled lazily).
+_WIDE_CACHE: dict[str, bool] = {}
+
+
 def display_width(text: str) -> int:
-    """Width in half-width cells, so CJK and Latin line lengths can be compared."""
-    return sum(2 if is_wide(c) else 1 for c in text)
+    """Width in half-width cells, so CJK and Latin line lengths can be compared.
+
+    Called for every line several times while reflowing, so the per-character Unicode lookup
+    is cached and the sum runs in C.
+    """
+    if text.isascii():
+        return len(text)
+    for char in set(text).difference(_WIDE_CACHE):
+        _WIDE_CACHE[char] = is_wide(char)
+    return len(text) + sum(map(_WIDE_CACHE.__getitem__, text))
 
 
 def normalize_line(text: str) -> str:
