@@ -21,6 +21,10 @@ dropped. A negator shortly before a hit in the same clause marks it ``negated``.
 Factor verbs name no side by themselves (寻求, seek, rely on): concepts named ``by_actor…``,
 ``by_actors…`` and ``side…`` take or check their label against the side of the verb's subject,
 the first organisation before it (see :func:`_side_label` and ``lexicons/README.md``).
+
+A text describing its own work ("本文分析…", "This paper examines…") is no
+policy stage (codebook: the article's own structure is not evidence): a stage hit shortly after
+such a self-reference, in the same clause, is dropped (:func:`_self_referential`).
 """
 
 from __future__ import annotations
@@ -51,6 +55,21 @@ from pipeline.errors import Errors, IrtagError
 
 __all__ = ["Hit", "Lexicon", "Problem", "english_variants", "format_codebook", "validate"]
 
+#: the text itself (or its author, 笔者) as the subject of a clause
+SELF_REFERENCE = {
+    "zh": re.compile(r"本文|本研究|本论文|本章|本节|本书|笔者|文章(?=[将从以通在对首])|论文(?=[将从以通在对首])"),
+    # not "we" or "our": in statements, interviews and NGO pages that is the organisation
+    "en": re.compile(r"\b(?:this|the present) (?:paper|article|study|chapter|thesis|essay|book|section|"
+                     r"dissertation)\b", re.IGNORECASE),
+}
+#: words that open a reported clause: what follows is the world's doing, not the text's
+REPORTED_CLAUSE = {
+    "zh": re.compile(r"认为|指出|发现|表明|主张|如何|怎样|是否|为何|为什么"),
+    "en": re.compile(r"\b(?:how|whether|why|what|that|which|when|where|argue|find|show|suggest|claim|note)s?\b",
+                     re.IGNORECASE),
+}
+#: how far (characters) after a self-reference a stage hit still belongs to its predicate
+SELF_REFERENCE_REACH = {"zh": 12, "en": 40}
 #: tokens looked at before a hit for a negator (whitespace tokens not counted)
 NEGATION_WINDOW = 4
 #: a negation window never crosses these (clause-level punctuation)
@@ -431,7 +450,7 @@ class Lexicon:
                     label = _side_label(actors, start, sentence.text, sentence.start)
                 elif name.startswith(SIDE_ONLY) and _side_label(actors, start, sentence.text, sentence.start) not in ("", label):
                     label = ""
-                if not label:
+                if not label or (concept.scheme == "stage" and _self_referential(sentence, start, end)):
                     continue
                 hits.append(
                     Hit(
@@ -659,6 +678,27 @@ def _side_label(actors: Sequence[Actor], start: int, text: str, base: int) -> st
     in_clause = [a for a in before
                  if not any(c in CLAUSE_BREAKS for c in text[a.end - base : start - base])]
     return FACTOR_SIDES[(in_clause or before)[0].org_type]
+
+
+def _self_referential(sentence: Sentence, start: int, end: int) -> bool:
+    """The hit is part of a self-reference ("this study") or follows one by at most
+    SELF_REFERENCE_REACH characters with no clause break and no reported clause (how, whether,
+    认为 …) between: it is what the text itself does."""
+    lang = "zh" if sentence.lang == "zh" else "en"
+    offset = start - sentence.start
+    window_start = max(0, offset - SELF_REFERENCE_REACH[lang] - 12)
+    window = sentence.text[window_start:end - sentence.start]
+    hit_at = offset - window_start
+    for found in SELF_REFERENCE[lang].finditer(window):
+        if found.start() > hit_at:
+            break
+        if found.end() > hit_at:
+            return True
+        between = window[found.end():hit_at]
+        if (len(between) <= SELF_REFERENCE_REACH[lang] and not any(ch in CLAUSE_BREAKS or ch == "." for ch in between)
+                and not REPORTED_CLAUSE[lang].search(between)):
+            return True
+    return False
 
 
 def _negated(tokens: list[Token], start: int) -> bool:

@@ -578,3 +578,23 @@ def test_with_segmenter(lexicon, segmenter, lang, text, org_ids, labels):
     hits = lexicon.match_text(text, lang, tokens)
     assert {h.label for h in hits} == labels
     assert all(text[h.start:h.end] == h.text for h in hits)
+
+
+@pytest.mark.parametrize(
+    "lang, text, stages",
+    [
+        # the text describing its own work is no policy stage …
+        ("zh", "本文分析了联合国与欧盟在危机管理中的合作。", set()),
+        ("zh", "本研究基于问卷调查，探讨社会组织参与全球治理的路径。", set()),
+        ("en", "This paper analyses how the two organisations came to work together.", set()),
+        ("en", "This study draws on interviews to assess NGO participation.", set()),
+        # … but what it reports is, and so is what an organisation says it does ("we")
+        ("zh", "本文认为，联合国评估了维和行动的成效。", {"evaluation"}),
+        ("zh", "联合国评估了维和行动的成效。", {"evaluation"}),
+        ("en", "This paper examines how the IMF evaluates its programmes.", {"evaluation"}),
+        ("en", "We will monitor whether the promise is kept.", {"evaluation"}),
+    ],
+)
+def test_self_reference_is_no_stage(lexicon, segmenter, lang, text, stages):
+    hits = lexicon.match_text(text, lang, segmenter.tokenize(text, lang))
+    assert {h.label for h in hits if h.scheme == "stage"} == stages
