@@ -146,3 +146,22 @@ def test_cross_validation_needs_two_units(tmp_path):
     path.write_bytes((GOLD / "seed_a.csv").read_bytes())
     with pytest.raises(IrtagError, match=r"\[E054\]"):
         cross_validate(path, Segmenter(extra_words=lexicon.zh_terms()), lexicon)
+
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "dev"
+
+
+@pytest.mark.skipif(not (DEV / "gold.csv").is_file(), reason="../shared/dev not present")
+def test_dev_gold_scored_against_itself_is_perfect_and_complete(tmp_path):
+    """The dev files' format (ids, ';'-joined cells, label names) is the one evaluate reads: every
+    dev label is in the codebook and the gold scored against itself is perfect for every label
+    with support, in both languages."""
+    main(DEV / "gold.csv", DEV / "gold.csv", json_out=tmp_path / "dev.json")
+    rows = json.loads((tmp_path / "dev.json").read_text(encoding="utf-8"))["labels"]
+    supported = [r for r in rows if r["support"] > 0 and r["system"] == "fused"]
+    assert {r["lang"] for r in supported} == {"en", "zh"}
+    assert {r["scheme"] for r in supported} == {"factor", "stage", "resource", "cooperation"}
+    assert all(r["f1"] == 1.0 and r["fp"] == 0 for r in supported)
+    gold = pd.read_csv(DEV / "gold.csv", dtype=str, keep_default_na=False)
+    assert sum(r["support"] for r in supported) == sum(
+        len([x for x in gold[s].str.split(";").explode() if x]) for s in ("factor", "stage", "resource", "cooperation"))
