@@ -570,6 +570,7 @@ def segmenter(lexicon):
         ("en", "The UN relies on the EU for troops and funding.", ["UN", "EU"],
          {"pull", "personnel", "funding"}),
         ("en", "Funds were pledged, but the fundamental problem remained.", [], {"funding", "decision"}),
+        ("zh", "政府间组织向非政府组织寻求确定新的问题。", ["", ""], {"pull", "agenda_setting"}),
     ],
 )
 def test_with_segmenter(lexicon, segmenter, lang, text, org_ids, labels):
