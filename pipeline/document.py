@@ -203,9 +203,9 @@ _SCALAR_TYPES = {"str", "int", "float", "bool", "None"}
 @lru_cache(maxsize=None)
 def _fields_of(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """All field names of ``cls``, and those that may hold nested values to convert."""
-    names = tuple(f.name for f in fields(cls))
-    nested = tuple(f.name for f in fields(cls) if not set(str(f.type).replace("|", " ").split()) <= _SCALAR_TYPES)
-    return names, nested
+    every = fields(cls)
+    nested = tuple(f.name for f in every if not set(str(f.type).replace("|", " ").split()) <= _SCALAR_TYPES)
+    return tuple(f.name for f in every), nested
 
 
 def _plain(value: Any) -> Any:

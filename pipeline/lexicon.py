@@ -70,6 +70,9 @@ REPORTED_CLAUSE = {
 }
 #: how far (characters) after a self-reference a stage hit still belongs to its predicate
 SELF_REFERENCE_REACH = {"zh": 12, "en": 40}
+#: length of the longest self-reference ("the present dissertation", 本论文): how far before the
+#: reach a cue may start
+SELF_REFERENCE_LONGEST = {"zh": 3, "en": 24}
 #: tokens looked at before a hit for a negator (whitespace tokens not counted)
 NEGATION_WINDOW = 4
 #: a negation window never crosses these (clause-level punctuation)
@@ -686,7 +689,7 @@ def _self_referential(sentence: Sentence, start: int, end: int) -> bool:
     认为 …) between: it is what the text itself does."""
     lang = "zh" if sentence.lang == "zh" else "en"
     offset = start - sentence.start
-    window_start = max(0, offset - SELF_REFERENCE_REACH[lang] - 12)
+    window_start = max(0, offset - SELF_REFERENCE_REACH[lang] - SELF_REFERENCE_LONGEST[lang])
     window = sentence.text[window_start:end - sentence.start]
     hit_at = offset - window_start
     for found in SELF_REFERENCE[lang].finditer(window):
