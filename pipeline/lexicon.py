@@ -102,6 +102,11 @@ BY_ACTORS = "by_actors"
 #: Concepts named ``<scheme>.<label>.side…`` hold verbs of one side (NGOs submit, IGOs invite): a
 #: hit is dropped where the verb's subject is on the other side ('member states submit').
 SIDE_ONLY = "side"
+#: Concepts named ``<scheme>.<label>.named`` are a framework's own names of its labels (拉动因素,
+#: push factor). A body sentence naming two labels of one scheme this way discusses the framework
+#: ("the difference between push and pull factors"), not a side that seeks: those hits are dropped.
+#: A heading keeps them (codebook rule 3: a heading that names a factor is coded).
+NAMED = "named"
 #: surface words whose lemma must not be matched (spaCy lemmatises 'according' to 'accord')
 LEMMA_STOPWORDS = frozenset({"according", "based", "projected", "projecting"})
 
@@ -467,6 +472,7 @@ class Lexicon:
                         sentence.text[start - sentence.start : end - sentence.start],
                     )
                 )
+        hits = _without_framework_names(hits, sentence)
         scheme_order = {name: i for i, name in enumerate(self.schemes)}
         hits.sort(key=lambda h: (h.start, h.end, scheme_order.get(h.scheme, 99), h.concept))
         return hits, actors
@@ -681,6 +687,18 @@ def _side_label(actors: Sequence[Actor], start: int, text: str, base: int) -> st
     in_clause = [a for a in before
                  if not any(c in CLAUSE_BREAKS for c in text[a.end - base : start - base])]
     return FACTOR_SIDES[(in_clause or before)[0].org_type]
+
+
+def _without_framework_names(hits: list[Hit], sentence: Sentence) -> list[Hit]:
+    """Drop the ``named`` hits of a body sentence that names two labels of one scheme (see NAMED)."""
+    if sentence.is_heading:
+        return hits
+    named: dict[str, set[str]] = {}
+    for hit in hits:
+        if hit.concept.rsplit(".", 1)[-1] == NAMED:
+            named.setdefault(hit.scheme, set()).add(hit.label)
+    paired = {scheme for scheme, labels in named.items() if len(labels) >= 2}
+    return [h for h in hits if not (h.scheme in paired and h.concept.rsplit(".", 1)[-1] == NAMED)]
 
 
 def _self_referential(sentence: Sentence, start: int, end: int) -> bool:

@@ -599,3 +599,39 @@ def test_with_segmenter(lexicon, segmenter, lang, text, org_ids, labels):
 def test_self_reference_is_no_stage(lexicon, segmenter, lang, text, stages):
     hits = lexicon.match_text(text, lang, segmenter.tokenize(text, lang))
     assert {h.label for h in hits if h.scheme == "stage"} == stages
+
+
+@pytest.mark.parametrize(
+    "lang, text, factors",
+    [
+        # a body sentence naming both of the framework's factors discusses the framework …
+        ("zh", "本章比较推动因素与拉动因素之间的区别。", set()),
+        ("en", "Both push factors and pull factors change over time.", set()),
+        # … one factor discussed on its own is still coded
+        ("zh", "拉动因素是政府间组织寻求合作的动机。", {"pull"}),
+        ("en", "The pull factor explains why the organisation opened its doors.", {"pull"}),
+    ],
+)
+def test_framework_names_in_a_body_sentence(lexicon, segmenter, lang, text, factors):
+    hits = lexicon.match_text(text, lang, segmenter.tokenize(text, lang))
+    assert {h.label for h in hits if h.scheme == "factor"} == factors
+
+
+@pytest.mark.parametrize("lang, text", [("zh", "推动因素、拉动因素与政策周期"), ("en", "Push factors, pull factors and the policy cycle")])
+def test_a_heading_naming_both_factors_keeps_both(lexicon, segmenter, lang, text):
+    heading = Sentence(id="h", start=0, end=len(text), text=text, lang=lang, norm=fold_width(text),
+                       is_heading=True, tokens=list(segmenter.tokenize(text, lang)))
+    assert {h.label for h in lexicon.match(heading) if h.scheme == "factor"} == {"push", "pull"}
+
+
+@pytest.mark.parametrize(
+    "text, decision",
+    [
+        ("欧盟决定向该地区派遣一支警察特派团。", True),
+        ("这些条件决定两种组织之间的合作模式。", False),  # 决定 = "determine"
+        ("组织文化决定双方合作的程度。", False),
+    ],
+)
+def test_jueding_as_determine_is_no_decision(lexicon, segmenter, text, decision):
+    hits = lexicon.match_text(text, "zh", segmenter.tokenize(text, "zh"))
+    assert any(h.label == "decision" for h in hits) is decision
