@@ -58,9 +58,14 @@ __all__ = ["Hit", "Lexicon", "Problem", "english_variants", "format_codebook", "
 #: the text itself (or its author, 笔者) as the subject of a clause
 SELF_REFERENCE = {
     "zh": re.compile(r"本文|本研究|本论文|本章|本节|本书|笔者|文章(?=[将从以通在对首])|论文(?=[将从以通在对首])"),
-    # not "we" or "our": in statements, interviews and NGO pages that is the organisation
+    # not "we" or bare "our": in statements, interviews and NGO pages that is the organisation
+    # ("we share our research with the Rapporteurs"); but "our analysis / interviews / study",
+    # "Section 3", "case studies" and "I argue" are the scholarly text's own apparatus
     "en": re.compile(r"\b(?:this|the present) (?:paper|article|study|chapter|thesis|essay|book|section|"
-                     r"dissertation)\b", re.IGNORECASE),
+                     r"dissertation)\b|\bour (?:own )?(?:analysis|analyses|study|interviews|research design)\b|"
+                     r"\bsections? \d|\bcase stud(?:y|ies)\b|"
+                     r"\bI (?=(?:first|then|argue|examine|show|analy[sz]e|outline|trace|compare|conclude)\b)",
+                     re.IGNORECASE),
 }
 #: words that open a reported clause: what follows is the world's doing, not the text's
 REPORTED_CLAUSE = {

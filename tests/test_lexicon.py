@@ -399,6 +399,10 @@ def test_factor_cues(lexicon, lang, words, label):
         # a one-sided verb with the other side as subject is dropped ('States submit' is no push)
         ("en", ["member", "states", "submit", "reports", "to", "the", "UN"], set()),
         ("en", ["NGOs", "submit", "written", "statements"], {"push"}),
+        # lobbying and pressing are the non-governmental side's, not a government's
+        ("en", ["NGOs", "lobby", "the", "delegations"], {"push"}),
+        ("en", ["member", "states", "pushed", "for", "funding"], set()),
+        ("zh", ["各国", "政府", "游说", "联合国"], set()),
         # without any organisation a seeking verb names no side
         ("en", ["they", "seek", "partners"], set()),
         # 'seek to' + verb is no seeking of a partner
@@ -589,11 +593,15 @@ def test_with_segmenter(lexicon, segmenter, lang, text, org_ids, labels):
         ("zh", "本研究基于问卷调查，探讨社会组织参与全球治理的路径。", set()),
         ("en", "This paper analyses how the two organisations came to work together.", set()),
         ("en", "This study draws on interviews to assess NGO participation.", set()),
+        ("en", "Our analysis draws on the research of others.", set()),
+        ("en", "Section 3 reviews the research on orchestration.", set()),
+        ("en", "In this article, I first outline three case studies.", set()),
         # … but what it reports is, and so is what an organisation says it does ("we")
         ("zh", "本文认为，联合国评估了维和行动的成效。", {"evaluation"}),
         ("zh", "联合国评估了维和行动的成效。", {"evaluation"}),
         ("en", "This paper examines how the IMF evaluates its programmes.", {"evaluation"}),
         ("en", "We will monitor whether the promise is kept.", {"evaluation"}),
+        ("en", "We share our research with UN Special Rapporteurs.", {"analysis"}),
     ],
 )
 def test_self_reference_is_no_stage(lexicon, segmenter, lang, text, stages):
