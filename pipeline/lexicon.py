@@ -98,6 +98,16 @@ EN_NOT_EXCEPTIONS = frozenset({"only", "just", "merely", "simply"})
 #: intergovernmental or authoritative side pulls.
 FACTOR_SIDES = {"ngo": "push", "private": "push", "igo": "pull", "regional": "pull", "forum": "pull",
                 "state": "pull"}
+#: A preposition or coverb right before an organisation makes it an object, never the subject of
+#: a factor verb (向联合国申请, 通过世界银行筹款, apply to the UN, raise funds through the Bank).
+#: Not 由 / "by" (they mark the agent) nor "of" (members of NGOs are NGOs).
+OBLIQUE_BEFORE = {
+    "zh": re.compile(r"(?:向|与|同|跟|对|从|通过|利用|借助|依托|依靠|在|为|给|替|经由|凭借|面向|针对)$"),
+    "en": re.compile(r"\b(?:to|with|from|through|via|at|on|for|into|towards?|under|within|among|between|"
+                     r"across|against|alongside|including)\s+(?:the\s+)?$", re.IGNORECASE),
+}
+#: how many characters before an organisation are searched for such a word
+OBLIQUE_REACH = 16
 #: Concepts named ``<scheme>.<label>.by_actor…`` hold seeking or depending verbs that either side
 #: can use: a hit takes the factor label of the side of its subject (the first organisation before
 #: it in its clause, else in the sentence), or is dropped where there is none.
@@ -460,8 +470,9 @@ class Lexicon:
                 if name.startswith(BY_ACTORS) and len({a.org_id or a.text.lower() for a in actors}) < 2:
                     label = ""
                 elif name.startswith(BY_ACTOR):
-                    label = _side_label(actors, start, sentence.text, sentence.start)
-                elif name.startswith(SIDE_ONLY) and _side_label(actors, start, sentence.text, sentence.start) not in ("", label):
+                    label = _side_label(actors, start, sentence.text, sentence.start, sentence.lang)
+                elif name.startswith(SIDE_ONLY) and _side_label(actors, start, sentence.text, sentence.start,
+                                                                sentence.lang) not in ("", label):
                     label = ""
                 if not label or (concept.scheme == "stage" and _self_referential(sentence, start, end)):
                     continue
@@ -677,16 +688,18 @@ def _bare_sentence(text: str, lang: str, tokens: Sequence[Token] | None) -> Sent
     )
 
 
-def _side_label(actors: Sequence[Actor], start: int, text: str, base: int) -> str:
+def _side_label(actors: Sequence[Actor], start: int, text: str, base: int, lang: str) -> str:
     """The factor label of the seeking side: the side of the verb's subject.
 
     A seeking or depending verb names no side by itself (寻求, rely on): its subject does, taken
     as the first organisation before the verb in its clause, or else the first one before it in
     the sentence (in both languages the subject comes first: 政府间组织向非政府组织寻求…,
-    IGOs seek NGO expertise). CODEBOOK: `push` is the non-governmental side, `pull` an IGO,
-    regional body, forum or government.
+    IGOs seek NGO expertise). An organisation after a preposition or coverb (向联合国, 通过世界银行,
+    through the UN) is an object, not the subject, and is passed over. CODEBOOK: `push` is the
+    non-governmental side, `pull` an IGO, regional body, forum or government.
     """
-    before = [a for a in actors if a.end <= start and a.org_type in FACTOR_SIDES]
+    before = [a for a in actors if a.end <= start and a.org_type in FACTOR_SIDES
+              and not OBLIQUE_BEFORE["zh" if lang == "zh" else "en"].search(text[max(0, a.start - base - OBLIQUE_REACH):a.start - base])]
     if not before:
         return ""
     in_clause = [a for a in before

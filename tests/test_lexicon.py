@@ -403,6 +403,9 @@ def test_factor_cues(lexicon, lang, words, label):
         ("en", ["NGOs", "lobby", "the", "delegations"], {"push"}),
         ("en", ["member", "states", "pushed", "for", "funding"], set()),
         ("zh", ["各国", "政府", "游说", "联合国"], set()),
+        # an organisation after a preposition or coverb is an object, not the subject
+        ("zh", ["我们", "通过", "世界银行", "的", "平台", "筹款"], {"push"}),
+        ("en", ["we", "raise", "money", "through", "the", "World", "Bank", "and", "lobby", "hard"], {"push"}),
         # without any organisation a seeking verb names no side
         ("en", ["they", "seek", "partners"], set()),
         # 'seek to' + verb is no seeking of a partner
