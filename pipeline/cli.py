@@ -253,11 +253,12 @@ def tag(table, text_column, id_column, lang_column, lang, models_dir, out_path):
 @click.option("--gold", type=click.Path(exists=True, path_type=Path),
               help="Gold table; with --cv, the gold folder [default: corpora/gold].")
 @click.option("--cv", is_flag=True, help="Grouped 5-fold cross-validation on the gold corpus (seed documents and hand-written passages held out whole).")
+@click.option("--terms", is_flag=True, help="Precision of every lexicon term on the gold corpus (or --gold): how often its label is the coder's; most disagreements first.")
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the per-label table as CSV.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write summary and per-label tables as JSON.")
-def evaluate(sentences, gold, cv, csv_out, json_out):
+def evaluate(sentences, gold, cv, terms, csv_out, json_out):
     """Precision, recall, F1 per label; micro- and macro-F1 per scheme and language.
 
     Scores the fused labels and, where the table has them, the lexicon and classifier
@@ -267,9 +268,13 @@ def evaluate(sentences, gold, cv, csv_out, json_out):
     Example:
         irtag evaluate --sentences tagged.csv --gold gold.csv --csv scores.csv
         irtag evaluate --cv
+        irtag evaluate --terms --csv term_precision.csv
     """
     from pipeline import evaluate as evaluation
 
+    if terms:
+        click.echo(evaluation.main_terms(gold, csv_out=csv_out))
+        return
     if cv:
         click.echo(evaluation.main_cv(gold, csv_out=csv_out, json_out=json_out))
         return

@@ -283,3 +283,56 @@ def format_macro(summary: Any, *, title: str = "") -> str:
     wide = summary.pivot_table(index=["scheme", "lang"], columns="system", values="macro_f1", sort=False)
     wide = wide[[s for s in SYSTEMS if s in wide.columns]]
     return "\n".join(([title] if title else []) + [wide.round(3).to_string(), ""])
+
+
+# -- precision of each lexicon term on coded sentences ---------------------------------------
+TERM_COLUMNS = ("lang", "scheme", "label", "concept", "term", "sentences", "agree", "precision")
+
+
+def term_precision(rows: Sequence[Any], segmenter: Any, lexicon: Any) -> Any:
+    """How often each lexicon term's label is the coder's label, over coded sentences.
+
+    A term counts once per sentence it fires in (after the lexicon's own rules: boundaries,
+    factor sides, self-reference); ``agree`` counts the sentences whose gold cell holds the
+    term's label. Rows come out with the most disagreements first: the terms a lexicon
+    maintainer should look at (quanteda's dictionary validation, for our codebook).
+    """
+    import pandas as pd
+
+    from pipeline.classify import unit_sentence
+
+    counts: dict[tuple[str, str, str, str, str], list[int]] = {}
+    for row in rows:
+        sentence = unit_sentence(row.text, row.lang, segmenter, row.sent_id)
+        fired = {(row.lang, hit.scheme, hit.label, hit.concept, hit.term) for hit in lexicon.match(sentence)
+                 if hit.scheme in row.labels}
+        for key in fired:
+            tally = counts.setdefault(key, [0, 0])
+            tally[0] += 1
+            tally[1] += key[2] in row.labels[key[1]]
+    records = [dict(zip(TERM_COLUMNS, (*key, n, agree, agree / n))) for key, (n, agree) in counts.items()]
+    table = pd.DataFrame(records, columns=list(TERM_COLUMNS))
+    table["disagree"] = table["sentences"] - table["agree"]
+    table = table.sort_values(["disagree", "precision", "lang", "scheme", "term"], ascending=[False, True, True, True, True])
+    return table.drop(columns="disagree").reset_index(drop=True)
+
+
+def main_terms(gold: str | os.PathLike | None = None, *, csv_out: str | os.PathLike | None = None,
+               limit: int = 40) -> str:
+    """``irtag evaluate --terms``: term precision on the gold corpus; returns the report."""
+    from pipeline.classify import default_gold_dir, gold_files, read_gold, scheme_labels
+    from pipeline.export import CsvTable
+    from pipeline.lexicon import Lexicon
+    from pipeline.segment import Segmenter
+
+    lexicon = Lexicon.load()
+    segmenter = Segmenter(extra_words=lexicon.zh_terms())
+    source = Path(gold) if gold is not None else default_gold_dir()
+    rows = read_gold(gold_files(source), scheme_labels(lexicon))
+    table = term_precision(rows, segmenter, lexicon)
+    if csv_out is not None:
+        with CsvTable(csv_out, TERM_COLUMNS) as out:
+            out.write_rows(table.to_dict(orient="records"))
+    shown = table.head(limit)
+    return "\n".join([f"lexicon terms on {source} ({len(rows)} coded sentences, {len(table)} terms that fire), "
+                      f"most disagreements first", shown.round(3).to_string(index=False)])

@@ -9,6 +9,7 @@ from fixtures.classify.tinylex import TinyLexicon
 from pipeline.errors import IrtagError
 from pipeline.evaluate import (
     cross_validate, evaluate_tables, format_report, macro_f1, main, micro_f1, score_labels, summarise,
+    term_precision,
 )
 from pipeline.segment import Segmenter
 
@@ -165,3 +166,23 @@ def test_dev_gold_scored_against_itself_is_perfect_and_complete(tmp_path):
     gold = pd.read_csv(DEV / "gold.csv", dtype=str, keep_default_na=False)
     assert sum(r["support"] for r in supported) == sum(
         len([x for x in gold[s].str.split(";").explode() if x]) for s in ("factor", "stage", "resource", "cooperation"))
+
+
+def test_term_precision_counts_sentences_and_agreement(tmp_path):
+    lexicon = TinyLexicon()
+    path = tmp_path / "seed_t.csv"
+    path.write_text(
+        "doc_id,sent_id,lang,text,factor,stage,resource,cooperation,note\n"
+        "t,t-1,en,NGOs lobby and lobby the UN for funding.,push,,funding,,\n"  # 'lobby' twice: one sentence
+        "t,t-2,en,NGOs lobby for funding of troops.,,,funding,,\n"  # lobby against the coder
+        "t,t-3,zh,欧盟为非盟提供资金。,,,,,\n"  # 资金 against the coder
+        "t,t-4,zh,非政府组织争取资金。,push,,funding,,\n", encoding="utf-8")
+    from pipeline.classify import read_gold
+
+    rows = read_gold([path], {s: lexicon.labels(s) for s in lexicon.schemes})
+    table = term_precision(rows, Segmenter(extra_words=lexicon.zh_terms()), lexicon)
+    got = {(r.lang, r.term): (r.sentences, r.agree) for r in table.itertuples()}
+    assert got == {("en", "lobby"): (2, 1), ("en", "funding"): (2, 2), ("en", "troops"): (1, 0),
+                   ("zh", "资金"): (2, 1), ("zh", "争取"): (1, 1)}
+    assert table.loc[0, "precision"] == 0.0  # most disagreements (then lowest precision) first: troops
+    assert list(table.columns) == ["lang", "scheme", "label", "concept", "term", "sentences", "agree", "precision"]
