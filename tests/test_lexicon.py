@@ -403,6 +403,11 @@ def test_factor_cues(lexicon, lang, words, label):
         ("en", ["NGOs", "lobby", "the", "delegations"], {"push"}),
         ("en", ["member", "states", "pushed", "for", "funding"], set()),
         ("zh", ["各国", "政府", "游说", "联合国"], set()),
+        # pressing an organisation is lobbying it; a pressing issue is not
+        ("en", ["NGOs", "pressed", "the", "IMF", "on", "debt"], {"push"}),
+        ("en", ["a", "pressing", "issue", "for", "the", "UN"], set()),
+        # shadow reports are the non-governmental side's submissions
+        ("en", ["NGOs", "send", "shadow", "reports", "to", "the", "committee"], {"push"}),
         # an organisation after a preposition or coverb is an object, not the subject
         ("zh", ["我们", "通过", "世界银行", "的", "平台", "筹款"], {"push"}),
         ("en", ["we", "raise", "money", "through", "the", "World", "Bank", "and", "lobby", "hard"], {"push"}),
