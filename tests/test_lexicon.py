@@ -403,6 +403,8 @@ def test_factor_cues(lexicon, lang, words, label):
         ("en", ["NGOs", "lobby", "the", "delegations"], {"push"}),
         ("en", ["member", "states", "pushed", "for", "funding"], set()),
         ("zh", ["各国", "政府", "游说", "联合国"], set()),
+        # an adverb may stand between the dependence and its partner
+        ("en", ["the", "G20", "relies", "heavily", "on", "the", "IMF"], {"pull"}),
         # pressing an organisation is lobbying it; a pressing issue is not
         ("en", ["NGOs", "pressed", "the", "IMF", "on", "debt"], {"push"}),
         ("en", ["a", "pressing", "issue", "for", "the", "UN"], set()),
@@ -469,6 +471,10 @@ def test_no_evidence(lexicon, lang, words, scheme):
         ("zh", "国际科学理事会", "ICSU", "ngo"),
         ("zh", "中国政府", "CHN", "state"),
         ("en", "China", "CHN", "state"),
+        ("zh", "南方共同市场", "MERCOSUR", "regional"),
+        ("en", "Mercosur", "MERCOSUR", "regional"),
+        ("zh", "世界气象组织", "WMO", "igo"),
+        ("en", "WMO", "WMO", "igo"),
     ],
 )
 def test_gazetteer_aliases(lexicon, lang, name, org_id, org_type):
