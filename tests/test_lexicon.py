@@ -657,3 +657,18 @@ def test_a_heading_naming_both_factors_keeps_both(lexicon, segmenter, lang, text
 def test_jueding_as_determine_is_no_decision(lexicon, segmenter, text, decision):
     hits = lexicon.match_text(text, "zh", segmenter.tokenize(text, "zh"))
     assert any(h.label == "decision" for h in hits) is decision
+
+
+@pytest.mark.parametrize(
+    "lang, text, forms",
+    [
+        ("en", "The two banks align their procurement policies.", {"policy_coordination"}),
+        ("en", "The EU took over the mission's police functions.", {"policy_coordination"}),
+        ("en", "A joint secretariat hosted by WMO serves both programmes.", {"joint_implementation"}),
+        ("zh", "两个组织设立联合秘书处。", {"joint_implementation"}),
+        ("en", "The banks differ in their policies.", set()),
+    ],
+)
+def test_cooperation_forms(lexicon, segmenter, lang, text, forms):
+    hits = lexicon.match_text(text, lang, segmenter.tokenize(text, lang))
+    assert {h.label for h in hits if h.scheme == "cooperation"} == forms
