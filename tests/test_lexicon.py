@@ -672,3 +672,19 @@ def test_jueding_as_determine_is_no_decision(lexicon, segmenter, text, decision)
 def test_cooperation_forms(lexicon, segmenter, lang, text, forms):
     hits = lexicon.match_text(text, lang, segmenter.tokenize(text, lang))
     assert {h.label for h in hits if h.scheme == "cooperation"} == forms
+
+
+@pytest.mark.parametrize(
+    "lang, text, stages",
+    [
+        ("en", "Unions brought ozone depletion to the attention of governments.", {"agenda_setting"}),
+        ("en", "The report drew the Council's attention to the drought.", {"agenda_setting"}),
+        ("en", "Networks first raised the problem of stock-outs with UNAIDS.", {"agenda_setting"}),
+        ("en", "WFP warned that needs will peak in August.", {"agenda_setting"}),
+        ("en", "They raised funds for the clinic.", set()),
+        ("zh", "秘书长提请安理会注意萨赫勒的局势。", {"agenda_setting"}),
+    ],
+)
+def test_agenda_setting_phrasings(lexicon, segmenter, lang, text, stages):
+    hits = lexicon.match_text(text, lang, segmenter.tokenize(text, lang))
+    assert {h.label for h in hits if h.scheme == "stage"} == stages
