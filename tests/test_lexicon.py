@@ -688,3 +688,17 @@ def test_cooperation_forms(lexicon, segmenter, lang, text, forms):
 def test_agenda_setting_phrasings(lexicon, segmenter, lang, text, stages):
     hits = lexicon.match_text(text, lang, segmenter.tokenize(text, lang))
     assert {h.label for h in hits if h.scheme == "stage"} == stages
+
+
+@pytest.mark.parametrize(
+    "text, stages",
+    [
+        ("We agreed to develop a successor Plan of Action for 2026-2030.", {"formulation"}),
+        ("Consultations are held while a new framework is being prepared.", {"formulation"}),
+        ("The regulator should finalise regulations for the siting of plants.", {"formulation"}),
+        ("They developed the country's health system.", set()),
+    ],
+)
+def test_formulation_of_an_instrument(lexicon, segmenter, text, stages):
+    hits = lexicon.match_text(text, "en", segmenter.tokenize(text, "en"))
+    assert {h.label for h in hits if h.scheme == "stage"} == stages
