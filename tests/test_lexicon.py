@@ -666,6 +666,8 @@ def test_jueding_as_determine_is_no_decision(lexicon, segmenter, text, decision)
         ("en", "The EU took over the mission's police functions.", {"policy_coordination"}),
         ("en", "A joint secretariat hosted by WMO serves both programmes.", {"joint_implementation"}),
         ("zh", "两个组织设立联合秘书处。", {"joint_implementation"}),
+        ("zh", "两个组织曾联合派出工作组。", {"joint_implementation"}),
+        ("zh", "联合国派出工作组。", set()),
         ("en", "The banks differ in their policies.", set()),
     ],
 )
