@@ -470,9 +470,8 @@ class Lexicon:
                 if name.startswith(BY_ACTORS) and len({a.org_id or a.text.lower() for a in actors}) < 2:
                     label = ""
                 elif name.startswith(BY_ACTOR):
-                    label = _side_label(actors, start, sentence.text, sentence.start, sentence.lang)
-                elif name.startswith(SIDE_ONLY) and _side_label(actors, start, sentence.text, sentence.start,
-                                                                sentence.lang) not in ("", label):
+                    label = _side_label(actors, start, sentence)
+                elif name.startswith(SIDE_ONLY) and _side_label(actors, start, sentence) not in ("", label):
                     label = ""
                 if not label or (concept.scheme == "stage" and _self_referential(sentence, start, end)):
                     continue
@@ -688,7 +687,7 @@ def _bare_sentence(text: str, lang: str, tokens: Sequence[Token] | None) -> Sent
     )
 
 
-def _side_label(actors: Sequence[Actor], start: int, text: str, base: int, lang: str) -> str:
+def _side_label(actors: Sequence[Actor], start: int, sentence: Sentence) -> str:
     """The factor label of the seeking side: the side of the verb's subject.
 
     A seeking or depending verb names no side by itself (寻求, rely on): its subject does, taken
@@ -698,8 +697,10 @@ def _side_label(actors: Sequence[Actor], start: int, text: str, base: int, lang:
     through the UN) is an object, not the subject, and is passed over. CODEBOOK: `push` is the
     non-governmental side, `pull` an IGO, regional body, forum or government.
     """
+    text, base = sentence.text, sentence.start
+    oblique = OBLIQUE_BEFORE["zh" if sentence.lang == "zh" else "en"]
     before = [a for a in actors if a.end <= start and a.org_type in FACTOR_SIDES
-              and not OBLIQUE_BEFORE["zh" if lang == "zh" else "en"].search(text[max(0, a.start - base - OBLIQUE_REACH):a.start - base])]
+              and not oblique.search(text[max(0, a.start - base - OBLIQUE_REACH):a.start - base])]
     if not before:
         return ""
     in_clause = [a for a in before
