@@ -294,8 +294,9 @@ def term_precision(rows: Sequence[Any], segmenter: Any, lexicon: Any) -> Any:
 
     A term counts once per sentence it fires in (after the lexicon's own rules: boundaries,
     factor sides, self-reference); ``agree`` counts the sentences whose gold cell holds the
-    term's label. Rows come out with the most disagreements first: the terms a lexicon
-    maintainer should look at (quanteda's dictionary validation, for our codebook).
+    term's label (a regex pattern's hits are listed by the text they matched, under their
+    concept). Rows come out with the most disagreements first: the terms a lexicon maintainer
+    should look at (quanteda's dictionary validation, for our codebook).
     """
     import pandas as pd
 
