@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	$(BIN)/irtag train --if-stale
 	$(BIN)/irtag run corpora/seeds -o outputs/seeds
 
 test: $(STAMP)

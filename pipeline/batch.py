@@ -14,48 +14,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+from pipeline.config import RunConfig
 from pipeline.document import Document
 from pipeline.errors import Errors, IrtagError
-
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
-
-Stage = Callable[[Document], Document]
-
-
-class Pipeline:
-    """Named stages applied in order, like spaCy's ``Language``: each reads and adds to the doc."""
-
-    def __init__(self, stages: Sequence[tuple[str, Stage]], *, max_size_mb: float = 50,
-                 pdf_engine: str = "pdfplumber"):
-        self.stages = list(stages)
-        self.max_size_mb = max_size_mb
-        self.pdf_engine = pdf_engine
-
-    @property
-    def stage_names(self) -> list[str]:
-        return [name for name, _ in self.stages]
-
-    def __call__(self, doc: Document) -> Document:
-        for name, stage in self.stages:
-            doc = stage(doc)
-            if not isinstance(doc, Document):
-                raise TypeError(Errors.E020.format(stage=name, type_name=type(doc).__name__))
-        return doc
-
-    def process_file(self, path: str | os.PathLike) -> Document:
-        from pipeline.ingest import read_document
-
-        return self(read_document(path, max_size_mb=self.max_size_mb, pdf_engine=self.pdf_engine))
-
+from pipeline.stages import Pipeline, load
 
 def discover(inputs: Iterable[str | os.PathLike]) -> list[Path]:
-    """Every supported file under the given files and folders, in a stable order."""
+    """Every file under the given files and folders that a reader of the ingest dispatch table
+    reads (:data:`pipeline.ingest.READERS`), in a stable order."""
+    from pipeline.ingest import READERS
+
     found: list[Path] = []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
             found.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS
                        and not any(part.startswith(".") for part in p.relative_to(path).parts))
             )
         elif path.is_file():
@@ -128,22 +102,27 @@ class RunSummary:
     def sentences(self) -> int:
         return sum(sum(c.values()) for c in self.sentences_by_doc.values())
 
+    def format(self, out_dir: str | os.PathLike) -> str:
+        """The table printed at the end of a run: coded sentences per file and language, totals."""
+        langs = sorted({lang for counts in self.sentences_by_doc.values() for lang in counts})
+        lines = [f"{'file':<40} " + " ".join(f"{lang:>6}" for lang in langs) + f" {'total':>6}"]
+        for name, counts in self.sentences_by_doc.items():
+            cells = " ".join(f"{counts.get(lang, 0):>6}" for lang in langs)
+            lines.append(f"{name:<40} {cells} {sum(counts.values()):>6}")
+        lines.append(f"{self.documents}/{self.files} documents, {self.sentences} coded sentences, "
+                     f"{len(self.errors)} errors, {self.seconds:.1f} s -> {out_dir}")
+        return "\n".join(lines)
 
-def build_pipeline(*, models_dir: str | None = None, tag: bool = True, max_size_mb: float = 50,
-                   segmenter_engine: str = "jieba", pdf_engine: str = "pdfplumber") -> Pipeline:
-    """The default stages: ingest (in ``process_file``) -> segment -> annotate."""
-    from pipeline.lexicon import Lexicon
-    from pipeline.segment import Segmenter
 
-    lexicon = Lexicon.load()
-    segmenter = Segmenter(extra_words=lexicon.zh_terms(), engine=segmenter_engine)
-    stages: list[tuple[str, Stage]] = [("segment", segmenter)]
-    if tag:
-        from pipeline.annotate import Annotator
-        from pipeline.classify import ensure_models
+@dataclass(frozen=True)
+class BuildPipeline:
+    """Builds the configured pipeline in whichever process runs it (picklable for workers)."""
 
-        stages.append(("annotate", Annotator(lexicon, ensure_models(models_dir, segmenter, lexicon), segmenter)))
-    return Pipeline(stages, max_size_mb=max_size_mb, pdf_engine=pdf_engine)
+    config: RunConfig
+    tag: bool = True
+
+    def __call__(self) -> Pipeline:
+        return load(self.config, tag=self.tag)
 
 
 def run_batch(
@@ -153,20 +132,27 @@ def run_batch(
     *,
     workers: int = 1,
     on_outcome: Callable[[Outcome, RunSummary], None] | None = None,
+    config: RunConfig | None = None,
 ) -> RunSummary:
-    """Process every file and write ``docs/<id>.jsonl``, ``sentences.csv`` and ``errors.csv``."""
+    """Process every file and write ``docs/<id>.jsonl``, ``sentences.csv`` and ``errors.csv``
+    (and ``config.json``, the resolved config, when given)."""
     import time
 
-    from pipeline.export import SENTENCE_COLUMNS, CsvTable, sentence_row, write_document_jsonl
     from pipeline.export.corpus import write_manifest
+    from pipeline.export.tables import sentence_columns, sentence_row
+    from pipeline.io import CsvTable, write_document_jsonl, write_json
 
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise IrtagError(Errors.E094.format(path=out))
     (out / "docs").mkdir(parents=True, exist_ok=True)
+    if config is not None:
+        write_json(out / "config.json", config.to_dict(), indent=1, sort_keys=True)
     paths = discover(inputs)
     summary = RunSummary(files=len(paths))
     doc_ids: list[str] = []
     started = time.perf_counter()
-    with CsvTable(out / "sentences.csv", SENTENCE_COLUMNS) as sentences, \
+    with CsvTable(out / "sentences.csv", sentence_columns()) as sentences, \
             CsvTable(out / "errors.csv", ("path", "error")) as errors:
         for outcome in process_many(paths, factory, workers=workers):
             summary.bytes_in += outcome.path.stat().st_size if outcome.path.exists() else 0
@@ -186,4 +172,18 @@ def run_batch(
             if on_outcome is not None:
                 on_outcome(outcome, summary)
     write_manifest(out, list(dict.fromkeys(doc_ids)))
+    return summary
+
+
+def run_corpus(inputs: Iterable[str | os.PathLike], out_dir: str | os.PathLike, config: RunConfig, *,
+               tag: bool = True, on_outcome: Callable[[Outcome, RunSummary], None] | None = None) -> RunSummary:
+    """``irtag run``: every document through the pipeline, then (when tagging) the corpus outputs."""
+    summary = run_batch(inputs, out_dir, BuildPipeline(config, tag), workers=config.workers,
+                        on_outcome=on_outcome, config=config)
+    if tag:
+        from pipeline.codebook import load_codebook
+        from pipeline.export.corpus import write_corpus_outputs
+        from pipeline.export.refi import codes_from_codebook
+
+        write_corpus_outputs(out_dir, codes_from_codebook(load_codebook(config.lexicons)))
     return summary

@@ -1,13 +1,15 @@
 """The ``irtag`` command line: a thin layer over the library.
 
-Each command parses its options, calls one library function and prints the result;
-an ``IrtagError`` becomes a one-line ``Error: …`` and exit code 1.
+Each command parses its options, builds a :class:`~pipeline.config.RunConfig`, calls one library
+function and prints the result; an ``IrtagError`` becomes a one-line ``Error: …`` and exit code
+1, a library warning a one-line ``Warning: …``. Options shared by several commands are spelled
+once, as decorators.
 """
 
 from __future__ import annotations
 
-import functools
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -17,10 +19,41 @@ from pipeline.errors import IrtagError
 
 class _Group(click.Group):
     def invoke(self, ctx: click.Context):
+        def show(message, category, filename, lineno, file=None, line=None):
+            click.echo(f"Warning: {message}", err=True)
+
+        warnings.showwarning = show
         try:
             return super().invoke(ctx)
         except IrtagError as exc:
             raise click.ClickException(str(exc)) from exc
+
+
+# -- shared options -------------------------------------------------------------------------
+def config_option(command):
+    return click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                        default=None, help="YAML file overriding the defaults (see pipeline/default_config.yaml).")(command)
+
+
+def models_option(command):
+    return click.option("--models", "models_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        help="Folder of trained models [default: outputs/models; build it with irtag train].")(command)
+
+
+def csv_option(command):
+    return click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help="Also write the table as CSV.")(command)
+
+
+def json_option(command):
+    return click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help="Also write the tables as JSON.")(command)
+
+
+def _config(config_path: Path | None = None, **overrides):
+    from pipeline.config import RunConfig
+
+    return RunConfig.load(config_path, **overrides)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,6 +64,7 @@ def cli() -> None:
 
     \b
     Typical use:
+        irtag train                               # once: models from the gold corpus
         irtag run articles/ -o outputs/review     # ingest, segment, tag, export
         irtag tag sheet.csv --text-column text -o tagged.csv
         irtag evaluate --sentences tagged.csv --gold gold.csv
@@ -43,23 +77,21 @@ def cli() -> None:
               help="Folder for the outputs (created if missing).")
 @click.option("--tag/--no-tag", default=True, show_default=True,
               help="Tag sentences with the codebook (--no-tag: ingest and segment only).")
-@click.option("--models", "models_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder of trained models [default: outputs/models, trained from corpora/gold if missing].")
-@click.option("--max-size-mb", type=float, default=50, show_default=True,
-              help="Files larger than this are refused with an error.")
-@click.option("--workers", type=int, default=1, show_default=True,
-              help="Processes to spread documents over.")
-@click.option("--segmenter", "segmenter_engine", type=click.Choice(["jieba", "rjieba"]),
-              default="jieba", show_default=True, help="Chinese word segmenter.")
-@click.option("--pdf-engine", type=click.Choice(["pdfplumber", "pypdfium2"]), default="pdfplumber",
-              show_default=True, help="PDF text extraction (pypdfium2 is faster, sees no font sizes).")
+@models_option
+@click.option("--max-size-mb", type=float, default=None, help="Files larger than this are refused with an error [default: 50].")
+@click.option("--workers", type=int, default=None, help="Processes to spread documents over [default: 1].")
+@click.option("--segmenter", type=click.Choice(["jieba", "rjieba"]), default=None,
+              help="Chinese word segmenter [default: jieba].")
+@click.option("--pdf-engine", type=click.Choice(["pdfplumber", "pypdfium2"]), default=None,
+              help="PDF text extraction (pypdfium2 is faster, sees no font sizes) [default: pdfplumber].")
+@config_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def run(inputs, out_dir, tag, models_dir, max_size_mb, workers, segmenter_engine, pdf_engine, quiet):
+def run(inputs, out_dir, tag, models_dir, max_size_mb, workers, segmenter, pdf_engine, config_path, quiet):
     """Run the whole pipeline on files and folders of articles.
 
-    Every .txt, .md, .html, .pdf and .docx file under INPUTS (folders are searched
-    recursively) is read, cleaned, split into sections, paragraphs, sentences and tokens,
-    tagged, and written as it finishes:
+    Every file under INPUTS that a reader handles (.txt, .md, .markdown, .html, .htm, .pdf,
+    .docx; folders are searched recursively) is read, cleaned, split into sections,
+    paragraphs, sentences and tokens, tagged, and written as it finishes:
 
     \b
         OUT/docs/<doc_id>.jsonl   one document per file, the full document model
@@ -73,9 +105,11 @@ def run(inputs, out_dir, tag, models_dir, max_size_mb, workers, segmenter_engine
         OUT/project.qdpx, codebook.qdc, codebook.csv
                                   REFI-QDA project and codebook, Taguette codebook
         OUT/report.html           self-contained report with heatmaps and evidence
+        OUT/config.json           the resolved configuration of the run
 
-    A file that fails (empty, binary, corrupt or encrypted PDF, undecodable text, too large)
-    gets a one-line error naming the file and the reason; the batch goes on.
+    Tagging needs trained models (irtag train, once); run never trains. A file that fails
+    (empty, binary, corrupt or encrypted PDF, undecodable text, too large) gets a one-line
+    error naming the file and the reason; the batch goes on.
 
     \b
     Example:
@@ -83,44 +117,22 @@ def run(inputs, out_dir, tag, models_dir, max_size_mb, workers, segmenter_engine
     """
     from tqdm import tqdm
 
-    from pipeline.batch import build_pipeline, discover, run_batch
+    from pipeline.batch import discover, run_corpus
 
-    factory = functools.partial(build_pipeline, models_dir=str(models_dir) if models_dir else None,
-                                tag=tag, max_size_mb=max_size_mb, segmenter_engine=segmenter_engine,
-                                pdf_engine=pdf_engine)
-    total = len(discover(inputs))
-    bar = tqdm(total=total, unit="file", disable=quiet, file=sys.stderr, dynamic_ncols=True)
+    config = _config(config_path, models=models_dir, max_size_mb=max_size_mb, workers=workers,
+                     segmenter=segmenter, pdf_engine=pdf_engine)
+    bar = tqdm(total=len(discover(inputs)), unit="file", disable=quiet, file=sys.stderr, dynamic_ncols=True)
 
     def on_outcome(outcome, summary):
         if outcome.error:
             tqdm.write(f"Error: {outcome.error}", file=sys.stderr)
         bar.update(1)
         rate = summary.sentences / summary.seconds if summary.seconds else 0.0
-        bar.set_postfix(sentences=summary.sentences, errors=len(summary.errors),
-                        rate=f"{rate:.0f} sent/s")
+        bar.set_postfix(sentences=summary.sentences, errors=len(summary.errors), rate=f"{rate:.0f} sent/s")
 
-    summary = run_batch(inputs, out_dir, factory, workers=workers, on_outcome=on_outcome)
+    summary = run_corpus(inputs, out_dir, config, tag=tag, on_outcome=on_outcome)
     bar.close()
-    if tag:
-        from pipeline.codebook import load_codebook
-        from pipeline.export.corpus import write_corpus_outputs
-        from pipeline.export.refi import codes_from_codebook
-
-        write_corpus_outputs(out_dir, codes_from_codebook(load_codebook()))
-    click.echo(format_summary(summary, out_dir))
-
-
-def format_summary(summary, out_dir: Path) -> str:
-    langs = sorted({lang for counts in summary.sentences_by_doc.values() for lang in counts})
-    lines = [f"{'file':<40} " + " ".join(f"{lang:>6}" for lang in langs) + f" {'total':>6}"]
-    for name, counts in summary.sentences_by_doc.items():
-        cells = " ".join(f"{counts.get(lang, 0):>6}" for lang in langs)
-        lines.append(f"{name:<40} {cells} {sum(counts.values()):>6}")
-    lines.append(
-        f"{summary.documents}/{summary.files} documents, {summary.sentences} coded sentences, "
-        f"{len(summary.errors)} errors, {summary.seconds:.1f} s -> {out_dir}"
-    )
-    return "\n".join(lines)
+    click.echo(summary.format(out_dir))
 
 
 @cli.command()
@@ -143,17 +155,16 @@ def compare(out_dir):
     Example:
         irtag compare outputs/seeds
     """
-    from pipeline.compare import compare as compare_documents
-    from pipeline.export.corpus import iter_documents, write_comparison
+    from pipeline.export.corpus import compare_run
 
-    for path in write_comparison(compare_documents(iter_documents(out_dir)), out_dir):
+    for path in compare_run(out_dir):
         click.echo(f"wrote {path}")
 
 
 @cli.command()
 @click.argument("coded", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("other", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--csv", "csv_out", type=click.Path(path_type=Path), help="Also write the table as CSV.")
+@csv_option
 def agreement(coded, other, csv_out):
     """Agreement of codings, per scheme and label.
 
@@ -168,19 +179,16 @@ def agreement(coded, other, csv_out):
     Example:
         irtag agreement outputs/seeds/coded_by_anna.csv outputs/seeds/coded_by_ben.csv
     """
-    from pipeline.coding import sheet_agreement
     from pipeline.codebook import scheme_labels
+    from pipeline.coding import sheet_agreement
+    from pipeline.io import write_table
 
     table = sheet_agreement(coded, other, labels=scheme_labels())
     click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.3f}", na_rep="-"))
     if csv_out:
-        from pipeline.export import atomic_open
-
-        with atomic_open(csv_out, "w", encoding="utf-8-sig", newline="") as handle:
-            table.to_csv(handle, index=False)
+        write_table(csv_out, table)
 
 
-# -- modelling: train, tag, evaluate (library: classify.py, annotate.py, evaluate.py) --------
 @cli.command()
 @click.option("--gold", "gold_dir", type=click.Path(exists=True, path_type=Path), default=None,
               help="Folder of gold CSVs [default: corpora/gold].")
@@ -188,11 +196,15 @@ def agreement(coded, other, csv_out):
               help="Folder for the trained models [default: the project's outputs/models, which run and tag use].")
 @click.option("--add", "added", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A sentences sheet with human codings (coder_* columns) to add to the gold; repeatable.")
-def train(gold_dir, out_dir, added):
+@click.option("--if-stale", is_flag=True,
+              help="Train only if the folder has no models or they were trained on other data or settings.")
+@config_option
+def train(gold_dir, out_dir, added, if_stale, config_path):
     """Train one classifier per scheme on the gold corpus and save it (JSON + .npy, no pickle).
 
     Thresholds and the lexicon/classifier fusion floor are chosen by cross-validation
-    over the gold documents; the hand-written example files are always trained on.
+    over the gold documents; the hand-written example files are always trained on. The
+    model folder's manifest records the gold and lexicon files and the config trained with.
 
     With --add, the human codings of a filled sentences sheet (coder_* columns; rows ticked
     in coder_done, or else rows with any coder_* cell filled) are first saved into the gold
@@ -201,22 +213,19 @@ def train(gold_dir, out_dir, added):
 
     \b
     Example:
+        irtag train
         irtag train --gold corpora/gold -o outputs/models
         irtag train --add outputs/seeds/sentences_coded.csv
     """
-    from pipeline.classify import default_gold_dir, train_main
+    from pipeline.codebook import scheme_labels
+    from pipeline.coding import add_corrections
+    from pipeline.training import train_folder
 
+    config = _config(config_path, gold=gold_dir, models=out_dir)
     for sheet in added:
-        from pipeline.codebook import scheme_labels
-        from pipeline.coding import sheet_to_gold
-        from pipeline.export import atomic_open
-
-        rows = sheet_to_gold(sheet, labels=scheme_labels())
-        target = Path(gold_dir or default_gold_dir()) / f"corrections_{sheet.stem}.csv"
-        with atomic_open(target, "w", encoding="utf-8", newline="") as handle:
-            rows.to_csv(handle, index=False)
-        click.echo(f"added {len(rows)} human-coded rows -> {target}")
-    click.echo(train_main(gold_dir, out_dir))
+        target, count = add_corrections(sheet, config.gold, labels=scheme_labels())
+        click.echo(f"added {count} human-coded rows -> {target}")
+    click.echo(train_folder(config, if_stale=if_stale and not added))
 
 
 @cli.command()
@@ -225,25 +234,25 @@ def train(gold_dir, out_dir, added):
 @click.option("--id-column", default="sent_id", show_default=True, help="Column with the row id (kept).")
 @click.option("--lang-column", default=None, help="Column with zh/en [default: detect per row].")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="One language for every row.")
-@click.option("--models", "models_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder of trained models [default: outputs/models, trained from corpora/gold if missing].")
+@models_option
+@config_option
 @click.option("-o", "--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Tagged CSV to write.")
-def tag(table, text_column, id_column, lang_column, lang, models_dir, out_path):
+def tag(table, text_column, id_column, lang_column, lang, models_dir, config_path, out_path):
     """Tag the rows of a CSV/XLSX table, one row = one unit.
 
     The output keeps the id column and adds lang, one column per scheme (fused labels,
-    ';'-joined in codebook order, as in a gold table), the two systems fused
+    ';'-joined in codebook order, as in a gold table), each tagger's own labels
     (<scheme>__lexicon, <scheme>__classifier), evidence, scores and actors.
 
     \b
     Example:
         irtag tag sheet.csv --text-column text --id-column sent_id --lang-column lang -o tagged.csv
     """
-    from pipeline.annotate import tag_file
+    from pipeline.stages import load
 
-    rows = tag_file(table, out_path, text_column=text_column, id_column=id_column,
-                    lang_column=lang_column, lang=lang, models_dir=models_dir)
+    rows = load(_config(config_path, models=models_dir)).tag_file(
+        table, out_path, text_column=text_column, id_column=id_column, lang_column=lang_column, lang=lang)
     click.echo(f"tagged {rows} rows -> {out_path}")
 
 
@@ -251,18 +260,17 @@ def tag(table, text_column, id_column, lang_column, lang, models_dir, out_path):
 @click.option("--sentences", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Tagged table (irtag tag output).")
 @click.option("--gold", type=click.Path(exists=True, path_type=Path),
-              help="Gold table; with --cv, the gold folder [default: corpora/gold].")
+              help="Gold table; with --cv or --terms, the gold folder [default: corpora/gold].")
 @click.option("--cv", is_flag=True, help="Grouped 5-fold cross-validation on the gold corpus (seed documents and hand-written passages held out whole).")
 @click.option("--terms", is_flag=True, help="Precision of every lexicon term on the gold corpus (or --gold): how often its label is the coder's; most disagreements first.")
-@click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the per-label table as CSV.")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write summary and per-label tables as JSON.")
-def evaluate(sentences, gold, cv, terms, csv_out, json_out):
+@csv_option
+@json_option
+@config_option
+def evaluate(sentences, gold, cv, terms, csv_out, json_out, config_path):
     """Precision, recall, F1 per label; micro- and macro-F1 per scheme and language.
 
-    Scores the fused labels and, where the table has them, the lexicon and classifier
-    systems. Macro-F1 averages the labels with gold support in that language.
+    Scores the fused labels and, where the table has them, each tagger's own labels.
+    Macro-F1 averages the labels with gold support in that language.
 
     \b
     Example:
@@ -272,15 +280,15 @@ def evaluate(sentences, gold, cv, terms, csv_out, json_out):
     """
     from pipeline import evaluate as evaluation
 
+    config = _config(config_path)
     if terms:
-        click.echo(evaluation.main_terms(gold, csv_out=csv_out))
-        return
-    if cv:
-        click.echo(evaluation.main_cv(gold, csv_out=csv_out, json_out=json_out))
-        return
-    if sentences is None or gold is None:
-        raise click.UsageError("give --sentences and --gold, or --cv")
-    click.echo(evaluation.main(sentences, gold, csv_out=csv_out, json_out=json_out))
+        click.echo(evaluation.main_terms(gold, csv_out=csv_out, config=config))
+    elif cv:
+        click.echo(evaluation.main_cv(gold, csv_out=csv_out, json_out=json_out, config=config))
+    elif sentences is None or gold is None:
+        raise click.UsageError("give --sentences and --gold, or --cv, or --terms")
+    else:
+        click.echo(evaluation.main(sentences, gold, csv_out=csv_out, json_out=json_out, config=config))
 
 
 @cli.command()
@@ -300,7 +308,7 @@ def codebook(check, directory):
         irtag codebook --check
     """
     from pipeline.codebook import validate
-    from pipeline.lexicon import Lexicon, format_codebook
+    from pipeline.tag.lexicon import Lexicon, format_codebook
 
     if check:
         problems = validate(directory)
@@ -314,10 +322,10 @@ def codebook(check, directory):
 @cli.command()
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-n", "--limit", type=int, default=50, show_default=True, help="How many sentences to list.")
-@click.option("--models", "models_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder of trained models [default: outputs/models].")
-@click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write them as CSV.")
-def suggest(out_dir, limit, models_dir, csv_out):
+@models_option
+@csv_option
+@config_option
+def suggest(out_dir, limit, models_dir, csv_out, config_path):
     """List the sentences whose labels are least certain, for coders to do next.
 
     Every coded sentence of the run in OUT_DIR is scored by how close any classifier
@@ -328,21 +336,13 @@ def suggest(out_dir, limit, models_dir, csv_out):
     Example:
         irtag suggest outputs/seeds -n 30 --csv outputs/seeds/suggested.csv
     """
-    from pipeline.classify import ensure_models
-    from pipeline.coding import suggest as rank
-    from pipeline.export.corpus import iter_documents
-    from pipeline.lexicon import Lexicon
-    from pipeline.segment import Segmenter
+    from pipeline.coding import suggest_for_run
+    from pipeline.io import write_table
 
-    lexicon = Lexicon.load()
-    models = ensure_models(str(models_dir) if models_dir else None, Segmenter(extra_words=lexicon.zh_terms()), lexicon)
-    table = rank(iter_documents(out_dir), lexicon, models, limit=limit)
+    table = suggest_for_run(out_dir, _config(config_path, models=models_dir), limit=limit)
     click.echo(table.to_string(index=False, max_colwidth=60))
     if csv_out:
-        from pipeline.export import atomic_open
-
-        with atomic_open(csv_out, "w", encoding="utf-8-sig", newline="") as handle:
-            table.to_csv(handle, index=False)
+        write_table(csv_out, table)
 
 
 if __name__ == "__main__":

@@ -19,24 +19,23 @@ Other files (``README.md``, ``domain_terms.txt``) are ignored.
 from __future__ import annotations
 
 import functools
-import os
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import yaml
 
+from pipeline.config import default_lexicons
 from pipeline.errors import Errors, IrtagError
+from pipeline.norm import CJK_RE, LANGS, fold_width
 
 CODEBOOK_FILE = "codebook.yaml"
 ORGANISATIONS_FILE = "organisations.yaml"
-LANGS = ("zh", "en")
-ENV_VAR = "IRTAG_LEXICONS"
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _ORG_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_FULLWIDTH_RE = re.compile(r"[\uff01-\uff5e\u3000]")
 
 _CODEBOOK_KEYS = {"schemes", "actor_types"}
 _SCHEME_KEYS = {"name", "description", "groups", "labels"}
@@ -134,14 +133,6 @@ class LexiconData:
 
 
 # -- normalisation ------------------------------------------------------------------------
-def fold_width(text: str) -> str:
-    """Full-width ASCII to half-width, ideographic space to space; length is unchanged."""
-    return text.translate(_WIDTH_TABLE)
-
-
-_WIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-
 def normalize_term(text: str, lang: str) -> str:
     """The form two terms are compared by: width-folded, spaces collapsed, English casefolded."""
     folded = " ".join(fold_width(text).split())
@@ -149,11 +140,8 @@ def normalize_term(text: str, lang: str) -> str:
 
 
 def default_directory() -> Path:
-    """``$IRTAG_LEXICONS`` or the project's ``lexicons/`` folder next to the package."""
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent / "lexicons"
+    """``$IRTAG_LEXICONS`` or the project's ``lexicons/`` folder (:func:`pipeline.config.default_lexicons`)."""
+    return default_lexicons()
 
 
 # -- YAML with line numbers ---------------------------------------------------------------
@@ -246,13 +234,13 @@ class _Reader:
             if text != text.strip():
                 self.problem(line, f"{what}: {lang} term '{text}' has leading or trailing spaces")
                 continue
-            if _FULLWIDTH_RE.search(text):
+            if fold_width(text) != text:
                 self.problem(
                     line,
                     f"{what}: {lang} term '{text}' has full-width characters; write them "
                     "half-width (text is width-folded before matching)",
                 )
-            has_cjk = bool(_CJK_RE.search(text))
+            has_cjk = bool(CJK_RE.search(text))
             if lang == "zh" and not has_cjk:
                 self.problem(line, f"{what}: zh term '{text}' has no Chinese characters; list it under en")
             if lang == "en" and has_cjk:
@@ -501,6 +489,28 @@ def load_codebook(directory: str | Path | None = None) -> Codebook:
     if problems:
         raise IrtagError(str(problems[0]))
     return codebook
+
+
+def scheme_names(codebook: Codebook | None = None) -> tuple[str, ...]:
+    """The schemes in codebook order: the order of every table's scheme columns."""
+    return tuple((codebook or load_codebook()).schemes)
+
+
+def split_cell(cell: object) -> list[str]:
+    """A label cell of a table: ``'a; b;'`` -> ``['a', 'b']``; empty cells and NaN give ``[]``."""
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return []
+    return [part.strip() for part in str(cell).split(";") if part.strip()]
+
+
+#: What a coder's column is called: ``coder_<scheme>``.
+CODER_PREFIX = "coder_"
+
+
+def coder_columns(schemes: Sequence[str] | None = None) -> tuple[str, ...]:
+    """The columns a coder fills in a sentences sheet: one per scheme, and a note."""
+    schemes = scheme_names() if schemes is None else schemes
+    return tuple(f"{CODER_PREFIX}{scheme}" for scheme in schemes) + (f"{CODER_PREFIX}note",)
 
 
 def scheme_labels(codebook: Codebook | None = None) -> dict[str, tuple[str, ...]]:

@@ -10,21 +10,17 @@ label is scored as a binary decision per sentence: percent agreement, Cohen's ka
 
 from __future__ import annotations
 
-import math
 import os
+from pathlib import Path
+from typing import Any
+
 
 import numpy as np
 import pandas as pd
 
+from pipeline.codebook import CODER_PREFIX, split_cell
 from pipeline.errors import Errors, IrtagError
-
-CODER_PREFIX = "coder_"
-
-
-def split_cell(value: object) -> set[str]:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return set()
-    return {part.strip() for part in str(value).split(";") if part.strip()}
+from pipeline.io import read_table, write_table
 
 
 def binary_agreement(a: list[int], b: list[int]) -> dict[str, float]:
@@ -52,8 +48,8 @@ def agreement_table(first: pd.DataFrame, first_cols: dict[str, str], second: pd.
     for scheme, scheme_labels in labels.items():
         if scheme not in first_cols or scheme not in second_cols:
             continue
-        a_sets = [split_cell(v) for v in first[first_cols[scheme]]]
-        b_sets = [split_cell(v) for v in second[second_cols[scheme]]]
+        a_sets = [set(split_cell(v)) for v in first[first_cols[scheme]]]
+        b_sets = [set(split_cell(v)) for v in second[second_cols[scheme]]]
         for label in scheme_labels:
             a = [int(label in s) for s in a_sets]
             b = [int(label in s) for s in b_sets]
@@ -67,7 +63,7 @@ def agreement_table(first: pd.DataFrame, first_cols: dict[str, str], second: pd.
 
 
 def _read(path) -> pd.DataFrame:
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    table = read_table(path)
     if "sent_id" not in table.columns:
         raise IrtagError(Errors.E050.format(path=path, column="sent_id", present=", ".join(table.columns)))
     return table
@@ -139,7 +135,7 @@ def sheet_to_gold(path, *, labels: dict[str, tuple[str, ...]]) -> pd.DataFrame:
                   "note": f"human coding from {os.path.basename(str(path))}" + (
                       f": {row['coder_note']}" if str(row.get("coder_note", "")).strip() else "")}
         for scheme, scheme_labels in labels.items():
-            chosen = split_cell(row.get(coder_cols.get(scheme, ""), ""))
+            chosen = set(split_cell(row.get(coder_cols.get(scheme, ""), "")))
             unknown = chosen - set(scheme_labels)
             if unknown:
                 raise IrtagError(Errors.E053.format(path=path, row=index + 2, scheme=scheme,
@@ -150,17 +146,37 @@ def sheet_to_gold(path, *, labels: dict[str, tuple[str, ...]]) -> pd.DataFrame:
     return pd.DataFrame(records, columns=list(GOLD_COLUMNS))
 
 
+def add_corrections(sheet: str | os.PathLike, gold_dir: str | os.PathLike, *,
+                    labels: dict[str, tuple[str, ...]]) -> tuple[Path, int]:
+    """``irtag train --add``: save a filled sheet's human codings as ``corrections_<sheet>.csv``
+    in the gold folder (text kept exactly: training data, not a spreadsheet for display)."""
+    rows = sheet_to_gold(sheet, labels=labels)
+    target = Path(gold_dir) / f"corrections_{Path(sheet).stem}.csv"
+    write_table(target, rows, guard=False)
+    return target, len(rows)
+
+
+def suggest_for_run(out_dir: str | os.PathLike, config: Any, *, limit: int = 50) -> pd.DataFrame:
+    """``irtag suggest``: the least certain sentences of a run, with the configured models."""
+    from pipeline.io import iter_documents
+    from pipeline.stages import load_trained
+    from pipeline.tag.lexicon import Lexicon
+
+    lexicon = Lexicon.load(config.lexicons)
+    return suggest(iter_documents(out_dir), lexicon, load_trained(config, lexicon), limit=limit)
+
+
 def suggest(docs, lexicon, models, *, limit: int = 50) -> pd.DataFrame:
     """Coded sentences ranked by how close a classifier decision came to its threshold:
     the ones a coder's time improves most (uncertainty sampling)."""
-    from pipeline.classify import features_for
+    from pipeline.tag.features import features_for
 
     candidates = []
     for doc in docs:
         sentences = list(doc.coded_sentences())
         if not sentences:
             continue
-        features = [features_for(s, lexicon.match(s), lexicon.match_actors(s)) for s in sentences]
+        features = [features_for(s, *lexicon.match_all(s)) for s in sentences]
         margins = np.full(len(sentences), np.inf)
         closest = [""] * len(sentences)
         for scheme, model in models.items():

@@ -50,10 +50,17 @@ class Errors(metaclass=_WithCodes):
     E053 = "{path}: row {row}: unknown {scheme} label(s) {labels}; valid: {valid}"
     E052 = "cross-validation needs at least 2 gold documents (found {n}) besides the examples"
     E054 = "cross-validation needs at least 2 units to hold out (gold documents, hand-written passages or rows); found {n}"
+    # runtime: config, taggers, models
+    E090 = "tagger '{factory}': cannot import module '{module}' ({reason})"
+    E091 = "unknown tagger factory '{factory}'; registered: {registered}"
+    E092 = "{path}:{line}: {problem}"
+    E093 = "{path}: no trained models here; train them with `irtag train` (or `irtag train -o {path}`), or pass --models"
+    E094 = "{path}: the output folder is an existing file; pass a folder with -o"
 
 
 class Warnings(metaclass=_WithCodes):
     W001 = "{path}: text decoded as {encoding} (not UTF-8)"
+    W040 = "{path}: models were trained with other data or settings ({what}); retrain with `irtag train`"
 
 
 class IrtagError(ValueError):

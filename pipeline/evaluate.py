@@ -11,74 +11,27 @@ The scoring rule is the dev set's (``shared/dev/README.md``):
 
 Systems: a tagged table carries the fused labels in ``<scheme>`` and, when irtag wrote it,
 the systems it fuses in ``<scheme>__lexicon`` and ``<scheme>__classifier``
-(:func:`pipeline.annotate.system_column`). Every system present is scored; a table from
+(:func:`pipeline.tag.annotate.system_column`). Every system present is scored; a table from
 elsewhere with only ``<scheme>`` columns is scored as ``fused``.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Collection, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
-from pipeline.annotate import SYSTEMS, system_column
-from pipeline.classify import SCHEMES, split_cell
+from pipeline.config import RunConfig
 from pipeline.errors import Errors, IrtagError
+from pipeline.io import read_table, write_json, write_table
+from pipeline.metrics import LabelScore, group_folds, macro_f1, micro_f1, score_labels
+from pipeline.tag.annotate import FUSED, system_column
+from pipeline.codebook import split_cell
+from pipeline.training import gold_features, gold_files, read_gold, scheme_labels
 
 TABLE_COLUMNS = ("system", "scheme", "lang", "label", "tp", "fp", "fn", "support", "precision", "recall", "f1")
 SUMMARY_COLUMNS = ("system", "scheme", "lang", "sentences", "labels_scored", "micro_f1", "macro_f1")
-
-
-@dataclass(frozen=True)
-class LabelScore:
-    label: str
-    tp: int
-    fp: int
-    fn: int
-
-    @property
-    def support(self) -> int:
-        return self.tp + self.fn
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def score_labels(pred: Sequence[Collection[str]], gold: Sequence[Collection[str]],
-                 labels: Sequence[str]) -> list[LabelScore]:
-    """Sentence-level TP / FP / FN per label; ``pred`` and ``gold`` are aligned label sets."""
-    if len(pred) != len(gold):
-        raise ValueError(f"{len(pred)} predictions for {len(gold)} gold sentences")
-    scores = []
-    for label in labels:
-        tp = sum(1 for p, g in zip(pred, gold) if label in p and label in g)
-        fp = sum(1 for p, g in zip(pred, gold) if label in p and label not in g)
-        fn = sum(1 for p, g in zip(pred, gold) if label not in p and label in g)
-        scores.append(LabelScore(label, tp, fp, fn))
-    return scores
-
-
-def micro_f1(scores: Sequence[LabelScore]) -> float:
-    return LabelScore("", sum(s.tp for s in scores), sum(s.fp for s in scores), sum(s.fn for s in scores)).f1
-
-
-def macro_f1(scores: Sequence[LabelScore]) -> float:
-    """Mean F1 over the labels with gold support; NaN when no label has any."""
-    supported = [s.f1 for s in scores if s.support > 0]
-    return sum(supported) / len(supported) if supported else math.nan
 
 
 def _require(table: Any, columns: Sequence[str], source: str) -> None:
@@ -106,7 +59,7 @@ def evaluate_tables(pred: Any, gold: Any, *, labels: Mapping[str, Sequence[str]]
     if len(duplicated):
         raise IrtagError(Errors.E051.format(path=gold_source, column=id_column, value=duplicated.iloc[0]))
     by_id = {str(row[id_column]): row for _, row in pred.iterrows()}
-    systems = [s for s in SYSTEMS if all(system_column(c, s) in pred.columns for c in schemes)]
+    systems = [s for s in _systems(pred.columns) if all(system_column(c, s) in pred.columns for c in schemes)]
     rows = []
     for system in systems:
         for scheme in schemes:
@@ -121,6 +74,20 @@ def evaluate_tables(pred: Any, gold: Any, *, labels: Mapping[str, Sequence[str]]
                     rows.append((system, scheme, lang, s.label, s.tp, s.fp, s.fn, s.support,
                                  s.precision, s.recall, s.f1))
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+
+
+def _systems(columns: Sequence[str]) -> list[str]:
+    """The fused system and every ``<scheme>__<system>`` suffix of a tagged table, in column order."""
+    found = [FUSED]
+    for column in map(str, columns):
+        system = column.partition("__")[2]
+        if system and system not in found:
+            found.append(system)
+    return found
+
+
+def _ordered(columns: Sequence[str], systems: Sequence[str]) -> list[str]:
+    return [s for s in systems if s in set(columns)]
 
 
 def summarise(table: Any, gold: Any | None = None) -> Any:
@@ -140,12 +107,13 @@ def format_report(table: Any, summary: Any, *, title: str = "") -> str:
     """The summary (macro-F1 by system, one row per scheme x language) and per-label tables."""
     lines = [title] if title else []
     wide = summary.pivot_table(index=["scheme", "lang"], columns="system", values="macro_f1", sort=False)
-    wide = wide[[s for s in SYSTEMS if s in wide.columns]]
+    systems = list(dict.fromkeys(table["system"]))
+    wide = wide[_ordered(wide.columns, systems)]
     lines += ["macro-F1 (labels with gold support in that language)", wide.round(3).to_string(), ""]
     micro = summary.pivot_table(index=["scheme", "lang"], columns="system", values="micro_f1", sort=False)
-    micro = micro[[s for s in SYSTEMS if s in micro.columns]]
+    micro = micro[_ordered(micro.columns, systems)]
     lines += ["micro-F1", micro.round(3).to_string(), ""]
-    for system in [s for s in SYSTEMS if s in set(table["system"])]:
+    for system in systems:
         part = table[table["system"] == system].drop(columns="system")
         lines += [f"per label: {system}", part.round(3).to_string(index=False), ""]
     return "\n".join(lines)
@@ -154,11 +122,8 @@ def format_report(table: Any, summary: Any, *, title: str = "") -> str:
 def write_outputs(table: Any, summary: Any, *, csv_out: str | os.PathLike | None = None,
                   json_out: str | os.PathLike | None = None) -> None:
     """Per-label table as CSV; summary and per-label table as JSON (NaN written as null)."""
-    from pipeline.export import CsvTable, atomic_open
-
     if csv_out is not None:
-        with CsvTable(csv_out, TABLE_COLUMNS) as out:
-            out.write_rows(table.to_dict(orient="records"))
+        write_table(csv_out, table[list(TABLE_COLUMNS)])
     if json_out is not None:
         def clean(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             return [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
@@ -166,8 +131,7 @@ def write_outputs(table: Any, summary: Any, *, csv_out: str | os.PathLike | None
 
         payload = {"summary": clean(summary.to_dict(orient="records")),
                    "labels": clean(table.to_dict(orient="records"))}
-        with atomic_open(json_out, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, ensure_ascii=False, indent=1, default=_plain)
+        write_json(json_out, payload, indent=1, default=_plain)
 
 
 def _plain(value: Any) -> Any:
@@ -175,21 +139,19 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else str(value)
 
 
-def codebook_labels() -> dict[str, list[str]]:
+def codebook_labels(config: RunConfig | None = None) -> dict[str, list[str]]:
     """The label inventory per scheme, in codebook order, from the lexicon folder."""
-    from pipeline.classify import scheme_labels
-    from pipeline.lexicon import Lexicon
+    from pipeline.tag.lexicon import Lexicon
 
-    return scheme_labels(Lexicon.load())
+    return scheme_labels(Lexicon.load((config or RunConfig.load()).lexicons))
 
 
 def main(sentences: str | os.PathLike, gold: str | os.PathLike, *, csv_out: str | os.PathLike | None = None,
-         json_out: str | os.PathLike | None = None, labels: Mapping[str, Sequence[str]] | None = None) -> str:
+         json_out: str | os.PathLike | None = None, labels: Mapping[str, Sequence[str]] | None = None,
+         config: RunConfig | None = None) -> str:
     """``irtag evaluate --sentences S.csv --gold G.csv``: score a tagged table, return the report."""
-    from pipeline.annotate import read_table
-
     pred_table, gold_table = read_table(sentences), read_table(gold)
-    table = evaluate_tables(pred_table, gold_table, labels=labels or codebook_labels(),
+    table = evaluate_tables(pred_table, gold_table, labels=labels or codebook_labels(config),
                             pred_source=str(sentences), gold_source=str(gold))
     summary = summarise(table, gold_table)
     write_outputs(table, summary, csv_out=csv_out, json_out=json_out)
@@ -214,10 +176,10 @@ class CVResult:
 
 
 def cross_validate(gold_paths: Any, segmenter: Any, lexicon: Any, *, folds: int = CV_FOLDS,
-                   random_state: int = 0, **params: Any) -> CVResult:
+                   random_state: int = 0, config: RunConfig | None = None, **params: Any) -> CVResult:
     """Grouped k-fold CV: every gold row is tagged by models trained without its whole unit.
 
-    A unit (:meth:`pipeline.classify.GoldRow.cv_group`) is a seed document, a hand-written
+    A unit (:meth:`pipeline.training.GoldRow.cv_group`) is a seed document, a hand-written
     passage (examples_genres: the genre named in ``note``), or one interleaved slice of the
     independent hand-written rows. Units are dealt to ``folds`` folds in sorted order, so
     English gets real held-out support. Thresholds and fusion rules are chosen by an inner CV
@@ -226,13 +188,14 @@ def cross_validate(gold_paths: Any, segmenter: Any, lexicon: Any, *, folds: int 
     """
     import pandas as pd
 
-    from pipeline.annotate import Annotator
-    from pipeline.classify import _group_folds, fit_models, gold_features, gold_files, read_gold, scheme_labels
+    from pipeline.stages import build_annotator
+    from pipeline.training import fit_models
 
+    config = config or RunConfig.load()
     label_sets = scheme_labels(lexicon)
     rows = read_gold(gold_files(gold_paths), label_sets)
     units = [row.cv_group(folds) for row in rows]
-    splits = _group_folds(units, folds)
+    splits = group_folds(units, folds)
     if len(splits) < 2:
         raise IrtagError(Errors.E054.format(n=len(set(units))))
     features = gold_features(rows, segmenter, lexicon)
@@ -243,7 +206,7 @@ def cross_validate(gold_paths: Any, segmenter: Any, lexicon: Any, *, folds: int 
         test_rows = [rows[i] for i in test_idx]
         table = pd.DataFrame({"doc_id": [r.doc_id for r in test_rows], "sent_id": [r.sent_id for r in test_rows],
                               "lang": [r.lang for r in test_rows], "text": [r.text for r in test_rows]})
-        tagged = Annotator(lexicon, models, segmenter).tag_table(table, lang_column="lang")
+        tagged = build_annotator(config, lexicon, segmenter, models).tag_table(table, lang_column="lang")
         predictions.append(tagged.assign(fold=fold))
     gold = pd.DataFrame([{"doc_id": r.doc_id, "sent_id": r.sent_id, "lang": r.lang,
                           **{s: ";".join(r.labels[s]) for s in label_sets}} for r in rows])
@@ -260,16 +223,15 @@ def cross_validate(gold_paths: Any, segmenter: Any, lexicon: Any, *, folds: int 
 
 
 def main_cv(gold: str | os.PathLike | None = None, *, csv_out: str | os.PathLike | None = None,
-            json_out: str | os.PathLike | None = None) -> str:
-    """``irtag evaluate --cv``: grouped CV on ``corpora/gold``; returns the report."""
-    from pipeline.classify import default_gold_dir
-    from pipeline.lexicon import Lexicon
-    from pipeline.segment import Segmenter
+            json_out: str | os.PathLike | None = None, config: RunConfig | None = None) -> str:
+    """``irtag evaluate --cv``: grouped CV on the gold folder; returns the report."""
+    from pipeline.stages import load
 
-    lexicon = Lexicon.load()
-    segmenter = Segmenter(extra_words=lexicon.zh_terms())
-    gold_dir = Path(gold) if gold is not None else default_gold_dir()
-    result = cross_validate(gold_dir, segmenter, lexicon)
+    config = (config or RunConfig.load()).replace(gold=gold)
+    runtime = load(config, tag=False)
+    gold_dir = config.gold
+    result = cross_validate(gold_dir, runtime.segmenter, runtime.lexicon, random_state=config.random_state,
+                            config=config)
     write_outputs(result.table, result.summary, csv_out=csv_out, json_out=json_out)
     report = format_report(result.table, result.summary,
                            title=f"{CV_FOLDS}-fold cross-validation on {gold_dir}, seed documents and "
@@ -281,7 +243,7 @@ def main_cv(gold: str | os.PathLike | None = None, *, csv_out: str | os.PathLike
 def format_macro(summary: Any, *, title: str = "") -> str:
     """Only the macro-F1 table of a summary (one row per scheme x language, a column per system)."""
     wide = summary.pivot_table(index=["scheme", "lang"], columns="system", values="macro_f1", sort=False)
-    wide = wide[[s for s in SYSTEMS if s in wide.columns]]
+    wide = wide[_ordered(wide.columns, list(dict.fromkeys(summary["system"])))]
     return "\n".join(([title] if title else []) + [wide.round(3).to_string(), ""])
 
 
@@ -300,7 +262,7 @@ def term_precision(rows: Sequence[Any], segmenter: Any, lexicon: Any) -> Any:
     """
     import pandas as pd
 
-    from pipeline.classify import unit_sentence
+    from pipeline.tag.features import unit_sentence
 
     counts: dict[tuple[str, str, str, str, str], list[int]] = {}
     for row in rows:
@@ -319,21 +281,17 @@ def term_precision(rows: Sequence[Any], segmenter: Any, lexicon: Any) -> Any:
 
 
 def main_terms(gold: str | os.PathLike | None = None, *, csv_out: str | os.PathLike | None = None,
-               limit: int = 40) -> str:
+               limit: int = 40, config: RunConfig | None = None) -> str:
     """``irtag evaluate --terms``: term precision on the gold corpus; returns the report."""
-    from pipeline.classify import default_gold_dir, gold_files, read_gold, scheme_labels
-    from pipeline.export import CsvTable
-    from pipeline.lexicon import Lexicon
-    from pipeline.segment import Segmenter
+    from pipeline.stages import load
 
-    lexicon = Lexicon.load()
-    segmenter = Segmenter(extra_words=lexicon.zh_terms())
-    source = Path(gold) if gold is not None else default_gold_dir()
-    rows = read_gold(gold_files(source), scheme_labels(lexicon))
-    table = term_precision(rows, segmenter, lexicon)
+    config = (config or RunConfig.load()).replace(gold=gold)
+    runtime = load(config, tag=False)
+    source = config.gold
+    rows = read_gold(gold_files(source), scheme_labels(runtime.lexicon))
+    table = term_precision(rows, runtime.segmenter, runtime.lexicon)
     if csv_out is not None:
-        with CsvTable(csv_out, TERM_COLUMNS) as out:
-            out.write_rows(table.to_dict(orient="records"))
+        write_table(csv_out, table[list(TERM_COLUMNS)])
     shown = table.head(limit)
     return "\n".join([f"lexicon terms on {source} ({len(rows)} coded sentences, {len(table)} terms that fire), "
                       f"most disagreements first", shown.round(3).to_string(index=False)])

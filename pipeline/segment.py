@@ -12,14 +12,15 @@ All offsets are character offsets into ``Document.text``; nothing heavy is loade
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from pathlib import Path
 from typing import Any, Iterable, Protocol
 
+from pipeline.config import default_lexicons
 from pipeline.document import Document, Paragraph, Section, Sentence, Token
 from pipeline.errors import Errors, IrtagError
+from pipeline.norm import CJK_RUN_RE, LANGS, ZH_MIN_CJK_SHARE, detect_lang, is_cjk, normalize
 
 #: Chinese sentence-final punctuation; ``；`` too, since the codebook reads list items split at ``；``.
 ZH_SENTENCE_END = "。！？；…"
@@ -38,74 +39,21 @@ EN_ABBREVIATIONS = frozenset(
 #: Pairs whose inside is never split (short ones only: an unclosed quote must not swallow a page).
 PROTECTED_PAIRS = {"《": "》", "〈": "〉", "“": "”", "「": "」", "『": "』", "（": "）", "【": "】"}
 PROTECTED_MAX_CHARS = 150
-#: A sentence is Chinese when at least this share of its letters are CJK characters.
-ZH_MIN_CJK_SHARE = 0.3
 #: A paragraph of one sentence this short, without final punctuation, is a heading.
 HEADING_MAX_CHARS = {"zh": 40, "en": 100}
 QUESTION_HEADING_MAX_CHARS = {"zh": 20, "en": 60}
-LANGS = ("zh", "en")
 ENGINES = ("jieba", "rjieba")
 #: jieba frequency for domain and extra words: above any common word they could be split into.
 DOMAIN_WORD_FREQ = 100_000
-DOMAIN_TERMS_PATH = Path(__file__).resolve().parent.parent / "lexicons" / "domain_terms.txt"
 
 _QUOTE_CLOSERS = "”」』"
 _CONTINUATION = "，、,"
 _OPENERS = "\"'“‘「『《（([【"
 _FINAL_PUNCT = ZH_SENTENCE_END + ZH_HALF_WIDTH_END + EN_SENTENCE_END + "，,：:、"
 _ACRONYM = re.compile(r"(?:[a-z]\.)+")  # initials (J.) and dotted acronyms (U.N., e.g.)
-_CJK_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
-_CJK_RUN = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
 #: how jieba splits Latin runs: words and decimals, and runs of one repeated mark ("---")
 _JIEBA_LATIN = re.compile(r"[a-zA-Z0-9]+(?:\.\d+)?%?|([^a-zA-Z0-9])\1*", re.S)
 _ENUMERATOR = re.compile(r"(?:\d{1,3}|[ivx]{1,4})\.")  # "2. Push factors", "IV. Findings"
-
-
-# -- normalisation ---------------------------------------------------------------------------
-@functools.lru_cache(maxsize=1)
-def _simplified_table() -> dict[int, int]:
-    """OpenCC's traditional->simplified character table, one-character mappings only."""
-    import opencc
-
-    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-    table: dict[int, int] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        source, _, targets = line.partition("\t")
-        target = targets.split(" ")[0] if targets else ""
-        if len(source) == 1 and len(target) == 1 and source != target:
-            table[ord(source)] = ord(target)
-    return table
-
-
-@functools.lru_cache(maxsize=1)
-def _norm_table() -> dict[int, int]:
-    table = dict(_simplified_table())
-    table.update({code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)})
-    table[0x3000] = ord(" ")
-    return table
-
-
-def to_simplified(text: str) -> str:
-    """Traditional -> simplified character by character, so the length never changes."""
-    return text.translate(_simplified_table())
-
-
-def normalize(text: str) -> str:
-    """What lexicons match on: simplified, full-width ASCII folded; same length as ``text``."""
-    return text.translate(_norm_table())
-
-
-def _is_cjk(char: str) -> bool:
-    return _CJK_CHAR.match(char) is not None
-
-
-def detect_lang(text: str, default: str = "en") -> str:
-    """'zh' where CJK characters are at least ``ZH_MIN_CJK_SHARE`` of the letters, else 'en'."""
-    letters = sum(map(str.isalpha, text))  # CJK characters are alphabetic too
-    cjk = len(_CJK_CHAR.findall(text))
-    if not letters:
-        return default
-    return "zh" if cjk / letters >= ZH_MIN_CJK_SHARE else "en"
 
 
 # -- sentence splitting ----------------------------------------------------------------------
@@ -144,7 +92,7 @@ def _en_ends_at(text: str, index: int, sentence_start: int) -> int | None:
     if following == end or following == len(text):
         return None
     nxt = text[following]
-    if not (nxt.isupper() or nxt.isdigit() or nxt in _OPENERS or _is_cjk(nxt)):
+    if not (nxt.isupper() or nxt.isdigit() or nxt in _OPENERS or is_cjk(nxt)):
         return None
     if text[index] == ".":
         word_start = index
@@ -186,7 +134,7 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
                 end = _absorb(text, index)
             else:
                 end = _en_ends_at(text, index - 1, ends[-1] if ends else 0)
-        elif lang == "zh" and char in ZH_HALF_WIDTH_END and index and _is_cjk(text[index - 1]):
+        elif lang == "zh" and char in ZH_HALF_WIDTH_END and index and is_cjk(text[index - 1]):
             end = _absorb(text, index + 1)
         elif char in EN_SENTENCE_END or char == "…":
             end = _en_ends_at(text, index, ends[-1] if ends else 0)
@@ -255,7 +203,7 @@ class _RJiebaEngine:
         return tokens
 
 
-def read_domain_terms(path: str | Path = DOMAIN_TERMS_PATH) -> list[tuple[str, int]]:
+def read_domain_terms(path: str | Path) -> list[tuple[str, int]]:
     """``(word, freq)`` rows of a jieba user dictionary (``word [freq] [pos]`` per line)."""
     rows = []
     for number, line in enumerate(Path(path).read_text(encoding="utf-8-sig").splitlines(), 1):
@@ -280,6 +228,9 @@ class Segmenter:
         so that they are tokenised like the text they are matched against).
     engine
         Chinese word segmenter: ``"jieba"`` or ``"rjieba"`` (jieba-rs, faster; optional).
+    domain_terms
+        The jieba user dictionary of domain words [default: ``domain_terms.txt`` of the
+        project's lexicons].
 
     Examples
     --------
@@ -288,9 +239,10 @@ class Segmenter:
     ['联合国', '与', '非盟', '开展', '维和行动', '。']
     """
 
-    def __init__(self, extra_words: Iterable[str] = (), engine: str = "jieba"):
+    def __init__(self, extra_words: Iterable[str] = (), engine: str = "jieba", domain_terms: str | Path | None = None):
         self.extra_words = extra_words
         self.engine = engine
+        self.domain_terms = domain_terms
 
     # lazily built, cached on the instance
     def _zh(self) -> _Engine:
@@ -299,7 +251,7 @@ class Segmenter:
             if self.engine not in ENGINES:
                 raise IrtagError(Errors.E021.format(engine=self.engine, engines=", ".join(ENGINES)))
             engine = _JiebaEngine() if self.engine == "jieba" else _RJiebaEngine()
-            for word, freq in read_domain_terms():
+            for word, freq in read_domain_terms(self.domain_terms or default_lexicons() / "domain_terms.txt"):
                 engine.add_word(word, freq)
             for word in sorted({normalize(w.strip()) for w in self.extra_words}):
                 if word and not word.isascii() and not any(c.isspace() for c in word):
@@ -342,7 +294,7 @@ class Segmenter:
             return self._tokens_zh(text, norm, begin, end)
         tokens: list[Token] = []
         position = begin
-        for run in _CJK_RUN.finditer(norm, begin, end):
+        for run in CJK_RUN_RE.finditer(norm, begin, end):
             tokens += self._tokens_en(text, norm, position, run.start())
             tokens += self._tokens_zh(text, norm, run.start(), run.end())
             position = run.end()

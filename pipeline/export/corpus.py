@@ -6,35 +6,16 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Sequence
 
 from pipeline.compare import CorpusComparison
-from pipeline.document import Document
 from pipeline.export.report import write_report
 from pipeline.export.refi import CodeSpec, write_codebook, write_project, write_taguette_codebook
-from pipeline.export.tables import (
-    ANNOTATION_FIELDS, CsvTable, annotation_records, atomic_open, read_document_jsonl, write_sentence_copies,
-)
-
-MANIFEST = "manifest.json"
-
+from pipeline.export.tables import ANNOTATION_FIELDS, annotation_records, write_sentence_copies
+from pipeline.io import RUN_MANIFEST, atomic_open, iter_documents, write_json, write_table
 
 def write_manifest(out_dir: str | os.PathLike, doc_ids: Sequence[str]) -> None:
-    with atomic_open(Path(out_dir) / MANIFEST, "w", encoding="utf-8") as handle:
-        json.dump({"documents": list(doc_ids)}, handle, ensure_ascii=False, indent=1)
-
-
-def iter_documents(out_dir: str | os.PathLike) -> Iterator[Document]:
-    """The run's documents in input order (the manifest's), one at a time."""
-    out = Path(out_dir)
-    manifest = out / MANIFEST
-    if manifest.exists():
-        ids = json.loads(manifest.read_text(encoding="utf-8"))["documents"]
-        paths = [out / "docs" / f"{doc_id}.jsonl" for doc_id in ids]
-    else:
-        paths = sorted((out / "docs").glob("*.jsonl"))
-    for path in paths:
-        yield read_document_jsonl(path)
+    write_json(Path(out_dir) / RUN_MANIFEST, {"documents": list(doc_ids)}, indent=1)
 
 
 def write_comparison(comparison: CorpusComparison, out_dir: str | os.PathLike) -> list[Path]:
@@ -45,12 +26,14 @@ def write_comparison(comparison: CorpusComparison, out_dir: str | os.PathLike) -
         "factor_stage.csv": comparison.factor_stage_all(),
         "org_pairs.csv": comparison.pairs_table(),
     }
-    written = []
-    for name, table in tables.items():
-        with atomic_open(out / name, "w", encoding="utf-8-sig", newline="") as handle:
-            table.to_csv(handle, index=False)
-        written.append(out / name)
-    return written
+    return [write_table(out / name, table) for name, table in tables.items()]
+
+
+def compare_run(out_dir: str | os.PathLike) -> list[Path]:
+    """``irtag compare``: the comparison tables of a run, from its documents one at a time."""
+    from pipeline.compare import compare
+
+    return write_comparison(compare(iter_documents(out_dir)), out_dir)
 
 
 def write_corpus_outputs(out_dir: str | os.PathLike, codes: Sequence[CodeSpec]) -> list[Path]:

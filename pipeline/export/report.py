@@ -12,20 +12,22 @@ folder (``pipeline.export.corpus.iter_documents``).
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
 import re
+from importlib import resources
 from urllib.parse import quote
 from typing import Iterable
 
 import pandas as pd
 
-from pipeline.codebook import scheme_labels
+from pipeline.codebook import scheme_labels, scheme_names
 from pipeline.compare import EXAMPLES_PER_CELL, CorpusComparison
 from pipeline.document import CODED_SECTION_KINDS, Document, Sentence
 from pipeline.export.refi import SCHEME_COLOURS
-from pipeline.export.tables import SCHEMES, atomic_open
+from pipeline.io import atomic_open
 
 #: Light tints of the scheme colours, for highlighted sentence backgrounds.
 SCHEME_TINTS = {"factor": "#fadcdc", "stage": "#d9e8f6", "resource": "#d9f1d9", "cooperation": "#ebe1f5"}
@@ -59,7 +61,7 @@ def write_report(docs: Iterable[Document], comparison: CorpusComparison, path: s
             out.write(_document(doc, comparison, used, open_=index == 0))
         out.write("</section>\n</main>\n")
         out.write(_panel())
-        out.write("</div>\n<script>\n" + _JS + "</script>\n</body>\n</html>\n")
+        out.write("</div>\n<script>\n" + _asset("report.js") + "</script>\n</body>\n</html>\n")
 
 
 # -- pieces of the page ---------------------------------------------------------------------------
@@ -100,12 +102,12 @@ def _head(title: str) -> str:
 
 
 def _css() -> str:
-    variables = "".join(f"--{s}:{_colour(s)};--{s}-bg:{SCHEME_TINTS[s]};" for s in SCHEMES)
+    variables = "".join(f"--{s}:{_colour(s)};--{s}-bg:{SCHEME_TINTS[s]};" for s in scheme_names())
     scheme_rules = "".join(
         f".c-{s}{{background:var(--{s});}}.s.sc-{s}{{background-color:var(--{s}-bg);"
         f"--strip:linear-gradient(var(--{s}),var(--{s}));}}"
-        f".sw-{s}{{--c:var(--{s});}}\n" for s in SCHEMES)
-    return f":root{{{variables}}}\n{_CSS}{scheme_rules}"
+        f".sw-{s}{{--c:var(--{s});}}\n" for s in scheme_names())
+    return f":root{{{variables}}}\n{_asset('report.css')}{scheme_rules}"
 
 
 def _summary(title: str, comparison: CorpusComparison) -> str:
@@ -221,7 +223,7 @@ def _document(doc: Document, comparison: CorpusComparison, used: set[str], *, op
     data: dict[str, dict] = {}
     body: list[str] = []
     labelled = 0
-    scheme_counts = {scheme: 0 for scheme in SCHEMES}
+    scheme_counts = {scheme: 0 for scheme in scheme_names()}
     for section in doc.sections:
         if section.kind not in CODED_SECTION_KINDS:
             continue
@@ -348,7 +350,7 @@ def _sentence_data(sentence: Sentence) -> dict:
 
 def _panel() -> str:
     legend = "".join(f'<li><span class="sw c-{s}"></span>{s}<span class="lc" data-scheme="{s}"></span></li>'
-                     for s in SCHEMES)
+                     for s in scheme_names())
     return ('<aside id="panel"><div class="box"><h3>Filter</h3>\n'
             '<select id="filter" hidden><option value="">all sentences</option></select>\n'
             '<p id="filter-status" class="muted">Filtering needs JavaScript.</p>\n'
@@ -359,288 +361,7 @@ def _panel() -> str:
             "</div></aside>\n")
 
 
-_CSS = """*{box-sizing:border-box}
-html{scroll-padding-top:80px}
-body{margin:0;background:#f5f6f8;color:#1f2328;font:15px/1.6 system-ui,-apple-system,"Segoe UI",Roboto,
-"Helvetica Neue",Arial,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif}
-a{color:#0b5cad;text-decoration:none}a:hover{text-decoration:underline}
-.layout{display:grid;grid-template-columns:minmax(0,1fr) 340px;gap:24px;max-width:1600px;margin:0 auto;
-padding:0 24px 48px}
-main{min-width:0}
-header h1{font-size:24px;margin:24px 0 6px}
-nav a{margin-right:18px;font-size:14px}
-h2{font-size:19px;margin:32px 0 4px;padding-bottom:4px;border-bottom:1px solid #d8dde3}
-h3{font-size:14px;margin:0 0 8px;text-transform:uppercase;letter-spacing:.04em;color:#57606a}
-.note{color:#57606a;font-size:13px;margin:4px 0 12px}
-.muted{color:#6e7781}.small{font-size:12px}.empty{color:#6e7781;font-style:italic}
-.stats{margin:0 0 8px;color:#57606a}.stats b{color:#1f2328;font-size:17px}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(210px,1fr));gap:12px;margin:16px 0}
-.card{background:#fff;border:1px solid #d8dde3;border-top:4px solid var(--c);border-radius:8px;padding:8px 14px 10px}
-.card b{font-size:22px;line-height:1.2;margin-right:6px}.card span{font-size:13px;color:#57606a}
-.bars{list-style:none;margin:6px 0 0;padding:0;font-size:12px}
-.bars li{display:grid;grid-template-columns:minmax(0,124px) 1fr 24px;gap:6px;align-items:center}
-.bars .bl{color:#1f2328;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.bar{height:8px;background:#eef0f3;border-radius:4px;overflow:hidden}.bar i{display:block;height:100%}
-.bars .bn{text-align:right;color:#1f2328}
-.scroll{overflow-x:auto;background:#fff;border:1px solid #d8dde3;border-radius:8px}
-table.heat{border-collapse:collapse;font-size:13px;width:100%}
-.heat th,.heat td{border:1px solid #e4e7eb;padding:4px 6px;text-align:center;vertical-align:middle}
-.heat thead th{background:#f6f8fa;font-weight:600}
-.heat th.grp{border-bottom:3px solid var(--c);text-transform:uppercase;font-size:11px;letter-spacing:.05em}
-.heat th.rot{height:130px;vertical-align:bottom;padding:6px 2px;font-weight:500;white-space:nowrap}
-.heat th.rot span{writing-mode:vertical-rl;transform:rotate(180deg)}
-.heat th.doc{text-align:left;max-width:280px;min-width:180px;font-weight:500}
-.heat tbody th.doc a{display:block;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:280px}
-.heat th.doc small{display:block;color:#6e7781;font-weight:400;font-size:11px}
-.matrix td{min-width:30px;font-variant-numeric:tabular-nums}
-.fs td{min-width:110px;vertical-align:top}.fs td b{display:block;font-size:18px}
-.fs td.zero b{color:#c6ccd2;font-weight:400}
-.fs tbody th{border-left:4px solid var(--c);text-align:left;width:70px}
-.ex a{display:inline-block;font-size:11px;margin:1px 4px;color:inherit;text-decoration:underline dotted}
-.pairs tbody th{text-align:left;white-space:nowrap}.pairs td.ex{text-align:left}
-.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px}
-.num{font-variant-numeric:tabular-nums}
-.toolbar{font-size:13px}.toolbar button{font:inherit;padding:2px 10px;margin-right:6px;border:1px solid #c6ccd2;
-border-radius:6px;background:#fff;cursor:pointer}
-details.doc{background:#fff;border:1px solid #d8dde3;border-radius:8px;margin:10px 0}
-details.doc>summary{cursor:pointer;padding:10px 14px;display:flex;flex-wrap:wrap;gap:8px;align-items:center}
-details.doc[open]>summary{border-bottom:1px solid #e4e7eb}
-.dt{font-weight:600;font-size:16px}.dm{color:#6e7781;font-size:13px}
-.hits:not(:empty){background:#fff3bf;border-radius:10px;padding:0 8px;font-size:12px}
-.docbody{padding:8px 20px 16px}
-dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;font-size:13px;margin:4px 0 12px}
-dl.meta dt{color:#6e7781}dl.meta dd{margin:0;overflow-wrap:anywhere}
-details.sub{margin:0 0 12px;font-size:13px}details.sub summary{cursor:pointer;color:#57606a}
-.text{font-size:16px;line-height:1.95;max-width:900px}
-.text p,.text h4{margin:0 0 .9em}.text h4{font-size:16px}
-.text .raw{color:#6e7781}
-.sec-title p,.sec-title h4{font-size:20px;font-weight:600}
-.sec-abstract{background:#f8f9fb;border-left:3px solid #d0d7de;padding:6px 14px;margin:0 0 1.2em}
-.kind{font-size:11px;text-transform:uppercase;letter-spacing:.06em;color:#8c959f;line-height:1.4}
-.s.lab,.s.act{cursor:pointer;border-radius:3px;padding:1px 1px;-webkit-box-decoration-break:clone;
-box-decoration-break:clone;margin-right:3px}
-.s.lab{background-color:#eceef1;background-image:var(--strip);background-size:100% 3px;background-position:0 100%;
-background-repeat:no-repeat;padding-bottom:2px}
-.s.lab:hover,.s.act:hover{outline:1px solid #8c959f}
-.s.sel{outline:2px solid #0b5cad;outline-offset:1px}
-.s.flash{animation:flash 1.6s ease-out}
-@keyframes flash{from{box-shadow:0 0 0 4px #ffd33d}to{box-shadow:0 0 0 4px transparent}}
-.org{color:#0f4c8a;text-decoration:underline dotted;text-underline-offset:3px}
-.ev{font-weight:600;text-decoration:underline;text-decoration-thickness:2px;text-underline-offset:3px}
-sup.chips{line-height:0;margin-left:2px}
-.chip{display:inline-block;color:#fff;background:#7f7f7f;border-radius:9px;padding:0 6px;font-size:11px;
-line-height:16px;
-margin:0 1px;font-weight:500;vertical-align:middle}
-sup.chips .chip{font-size:10px;line-height:14px;padding:0 5px;vertical-align:.5em;opacity:.9}
-body.nochips sup.chips{display:none}
-body.filtering .text .s.miss{display:none}
-body.filtering .text p.none,body.filtering .text h4.none{display:none}
-body.filtering details.doc.none{opacity:.5}
-#panel{position:sticky;top:0;align-self:start;max-height:100vh;overflow:auto;padding:24px 0}
-.box{background:#fff;border:1px solid #d8dde3;border-radius:8px;padding:12px 14px;margin-bottom:12px}
-#filter{width:100%;font:inherit;padding:4px}
-.legend{list-style:none;padding:0;margin:0 0 8px}
-.legend li{display:flex;align-items:center;gap:8px;font-size:14px}
-.sw{display:inline-block;width:14px;height:14px;border-radius:3px}
-.lc{margin-left:auto;color:#6e7781;font-size:12px}
-#detail .stext{font-size:15px;line-height:1.8;background:#f8f9fb;border-radius:6px;padding:6px 8px;margin:6px 0 10px}
-#detail mark{background:#fff3bf;font-weight:600}
-.lab-row{border-left:4px solid;padding:4px 0 4px 8px;margin:6px 0;font-size:13px}
-.lab-row .ln{font-weight:600}.lab-row ul{margin:2px 0 0;padding-left:16px}
-.tag{display:inline-block;font-size:11px;border:1px solid #c6ccd2;border-radius:8px;padding:0 6px;margin-left:4px}
-.tag.neg{border-color:#cf222e;color:#cf222e}
-#detail table{font-size:12px;border-collapse:collapse;width:100%}
-#detail td{padding:1px 4px;border-bottom:1px solid #eef0f3}
-@media (max-width:1000px){.layout{grid-template-columns:1fr}#panel{position:static;max-height:none}}
-"""
-
-_JS = r"""(function () {
-  "use strict";
-  var DATA = {};
-  document.querySelectorAll("script.ev-data").forEach(function (node) {
-    var part = JSON.parse(node.textContent);
-    Object.keys(part).forEach(function (key) { DATA[key] = part[key]; });
-  });
-  var detail = document.getElementById("detail");
-  var selected = null;
-
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-
-  function markedText(d) {
-    var box = el("div", "stext"), marks = [];
-    d.labels.forEach(function (lab) {
-      lab.evidence.forEach(function (e) { marks.push([e.start - d.start, e.end - d.start]); });
-    });
-    marks.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
-    var chars = Array.from(d.text), offsets = [], pos = 0;
-    // Offsets are code points; JavaScript strings count UTF-16 units.
-    chars.forEach(function (c) { offsets.push(pos); pos += c.length; });
-    offsets.push(pos);
-    var at = 0;
-    marks.forEach(function (m) {
-      var a = Math.max(m[0], at), b = Math.min(m[1], chars.length);
-      if (b <= a) return;
-      box.appendChild(document.createTextNode(chars.slice(at, a).join("")));
-      box.appendChild(el("mark", "", chars.slice(a, b).join("")));
-      at = b;
-    });
-    box.appendChild(document.createTextNode(chars.slice(at).join("")));
-    return box;
-  }
-
-  function show(span) {
-    var d = DATA[span.id];
-    if (!d) return;
-    if (selected) selected.classList.remove("sel");
-    selected = span;
-    span.classList.add("sel");
-    detail.textContent = "";
-    detail.appendChild(el("h3", "", "Sentence"));
-    var head = el("div", "small");
-    var link = el("a", "", d.id);
-    link.href = "#" + span.id;
-    head.appendChild(link);
-    var doc = span.closest("details.doc");
-    var where = [d.section, "chars " + d.start + "–" + d.end];
-    if (d.page !== null) where.push("page " + d.page);
-    if (d.heading) where.push("heading");
-    head.appendChild(el("span", "muted", " · " + where.join(" · ")));
-    if (doc) head.appendChild(el("div", "muted", doc.getAttribute("data-title")));
-    detail.appendChild(head);
-    detail.appendChild(markedText(d));
-    d.labels.forEach(function (lab) {
-      var row = el("div", "lab-row");
-      row.style.borderColor = "var(--" + lab.scheme + ", #7f7f7f)";
-      row.appendChild(el("span", "ln", lab.scheme + ": " + lab.label));
-      row.appendChild(el("span", "tag", lab.source));
-      if (lab.score !== null) row.appendChild(el("span", "tag", "score " + lab.score.toFixed(3)));
-      if (lab.negated) row.appendChild(el("span", "tag neg", "negated"));
-      if (lab.evidence.length) {
-        var list = el("ul");
-        lab.evidence.forEach(function (e) {
-          var text = "“" + e.term + "” [" + e.start + "–" + e.end + "]";
-          if (e.concept) text += " · " + e.concept;
-          if (e.negated) text += " · negated";
-          list.appendChild(el("li", "", text));
-        });
-        row.appendChild(list);
-      } else {
-        row.appendChild(el("div", "muted", "no lexicon terms"));
-      }
-      detail.appendChild(row);
-    });
-    if (d.actors.length) {
-      detail.appendChild(el("h3", "", "Organisations"));
-      var table = el("table");
-      d.actors.forEach(function (a) {
-        var tr = el("tr");
-        tr.appendChild(el("td", "", a.text));
-        tr.appendChild(el("td", "", a.org_id || "(generic)"));
-        tr.appendChild(el("td", "muted", a.org_type));
-        tr.appendChild(el("td", "muted", a.start + "–" + a.end));
-        table.appendChild(tr);
-      });
-      detail.appendChild(table);
-    }
-  }
-
-  function reveal(id, flash) {
-    var target = document.getElementById(id);
-    if (!target) return;
-    for (var node = target.parentElement; node; node = node.parentElement) {
-      if (node.tagName === "DETAILS") node.open = true;
-    }
-    target.scrollIntoView({block: "center"});
-    if (flash && target.classList.contains("s")) {
-      target.classList.remove("flash");
-      void target.offsetWidth;
-      target.classList.add("flash");
-      show(target);
-    }
-  }
-
-  document.addEventListener("click", function (event) {
-    var span = event.target.closest ? event.target.closest(".s.lab, .s.act") : null;
-    if (span) show(span);
-  });
-  document.addEventListener("keydown", function (event) {
-    if (event.key === "Enter" && document.activeElement && document.activeElement.classList.contains("s")) {
-      show(document.activeElement);
-    }
-  });
-  window.addEventListener("hashchange", function () { reveal(decodeURIComponent(location.hash.slice(1)), true); });
-
-  // Filter: one option per label found in the text, with its sentence count.
-  var sentences = Array.from(document.querySelectorAll(".text .s"));
-  var counts = {}, schemes = {};
-  sentences.forEach(function (s) {
-    var labels = (s.getAttribute("data-labels") || "").split(" ").filter(Boolean);
-    var seen = {};
-    labels.forEach(function (l) {
-      counts[l] = (counts[l] || 0) + 1;
-      seen[l.split(":")[0]] = true;
-    });
-    Object.keys(seen).forEach(function (k) { schemes[k] = (schemes[k] || 0) + 1; });
-  });
-  document.querySelectorAll(".lc").forEach(function (node) {
-    node.textContent = (schemes[node.getAttribute("data-scheme")] || 0) + " sentences";
-  });
-  var select = document.getElementById("filter"), status = document.getElementById("filter-status");
-  var groups = {};
-  Object.keys(counts).sort().forEach(function (key) {
-    var scheme = key.split(":")[0];
-    if (!groups[scheme]) {
-      groups[scheme] = el("optgroup");
-      groups[scheme].label = scheme;
-      select.appendChild(groups[scheme]);
-    }
-    var option = el("option", "", key.slice(scheme.length + 1).replace(/_/g, " ") + " (" + counts[key] + ")");
-    option.value = key;
-    groups[scheme].appendChild(option);
-  });
-  select.hidden = false;
-  status.textContent = sentences.filter(function (s) { return s.classList.contains("lab"); }).length +
-    " labelled sentences.";
-
-  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
-
-  function applyFilter() {
-    var key = select.value, matches = 0, docs = 0;
-    document.body.classList.toggle("filtering", key !== "");
-    sentences.forEach(function (s) {
-      var hit = key !== "" && (" " + (s.getAttribute("data-labels") || "") + " ").indexOf(" " + key + " ") >= 0;
-      s.classList.toggle("miss", key !== "" && !hit);
-      if (hit) matches++;
-    });
-    document.querySelectorAll(".text p, .text h4").forEach(function (p) {
-      p.classList.toggle("none", key !== "" && !p.querySelector(".s:not(.miss)"));
-    });
-    document.querySelectorAll("details.doc").forEach(function (doc) {
-      var n = key === "" ? 0 : doc.querySelectorAll(".text .s:not(.miss)").length;
-      doc.querySelector(".hits").textContent = key === "" ? "" : plural(n, "match", "matches");
-      doc.classList.toggle("none", key !== "" && n === 0);
-      if (n) { doc.open = true; docs++; }
-    });
-    status.textContent = key === "" ? status.getAttribute("data-all") :
-      plural(matches, "sentence", "sentences") + " in " + plural(docs, "document", "documents") + ".";
-  }
-  status.setAttribute("data-all", status.textContent);
-  select.addEventListener("change", applyFilter);
-  document.getElementById("chips").addEventListener("change", function (event) {
-    document.body.classList.toggle("nochips", !event.target.checked);
-  });
-  document.getElementById("open-all").addEventListener("click", function () {
-    document.querySelectorAll("details.doc").forEach(function (d) { d.open = true; });
-  });
-  document.getElementById("close-all").addEventListener("click", function () {
-    document.querySelectorAll("details.doc").forEach(function (d) { d.open = false; });
-  });
-  if (location.hash) reveal(decodeURIComponent(location.hash.slice(1)), true);
-  document.body.setAttribute("data-ready", "1");
-})();
-"""
+@functools.lru_cache(maxsize=None)
+def _asset(name: str) -> str:
+    """The report's stylesheet or script, shipped as package data beside this module."""
+    return resources.files("pipeline.export").joinpath(name).read_text(encoding="utf-8")

@@ -1,0 +1,189 @@
+"""The tagging stage: run the configured taggers, fuse them, write labels with their evidence.
+
+For every coded sentence (title, abstract, body) the annotator runs each tagger in config order
+(each reads the :class:`~pipeline.tag.base.Scores` of the taggers it ``requires``), lets the
+fusion decide one label set per sentence, and writes ``sentence.labels`` and
+``sentence.actors``. Besides the fused labels it keeps each tagger's own decisions as a
+*system* (``lexicon``, ``classifier`` …): :meth:`Annotator.tag_table` writes them as
+``<scheme>__<system>`` columns, so ``irtag evaluate`` scores every system from one table.
+
+A fused label's ``source`` says why it fired: ``both`` (the classifier fired and the lexicon
+found the label), ``classifier`` (the classifier alone), ``lexicon`` (fired through the
+fusion's floor). ``score`` is the classifier's probability and ``evidence`` lists every lexicon
+hit of the label (term, offsets into ``Document.text``, concept, negation); a label is
+``negated`` when all its hits are. Headings get only ``stage`` and ``factor`` labels
+(codebook clarification), in every system.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from pipeline.document import Actor, Document, Evidence, Label, Sentence
+from pipeline.errors import Errors, IrtagError
+from pipeline.norm import detect_lang
+from pipeline.tag.base import Scores, Tagger
+from pipeline.tag.features import unit_sentence
+
+#: Schemes a heading may carry (CODEBOOK: a heading is coded only where it names a stage or factor).
+HEADING_SCHEMES = ("stage", "factor")
+FUSED = "fused"
+
+
+def system_column(scheme: str, system: str) -> str:
+    """Column of a scheme's labels for a system: ``stage`` (fused), ``stage__lexicon`` …"""
+    return scheme if system == FUSED else f"{scheme}__{system}"
+
+
+@dataclass
+class Tagged:
+    """The outcome for one sentence: labels per system, and the actors found."""
+
+    systems: dict[str, list[Label]] = field(default_factory=dict)
+    actors: list[Actor] = field(default_factory=list)
+
+
+class Annotator:
+    """``Document -> Document``: fills ``sentence.labels`` and ``sentence.actors``.
+
+    Parameters
+    ----------
+    taggers : sequence of Tagger
+        In run order, each with its system ``name``; one of them is the fusion's lexicon.
+    fusion : pipeline.tag.fusion.Fusion
+        Combines the classifier's and the lexicon's results into one decision per label.
+    schemes : sequence of str
+        The codebook's schemes in order (the order of labels and table columns).
+    segmenter : pipeline.segment.Segmenter or None
+        Needed only by :meth:`tag_rows` / :meth:`tag_table`, which tokenise raw text.
+    """
+
+    def __init__(self, taggers: Sequence[Tagger], fusion: Any, schemes: Sequence[str], segmenter: Any = None):
+        self.taggers = list(taggers)
+        self.fusion = fusion
+        self.schemes = list(schemes)
+        self.segmenter = segmenter
+
+    @property
+    def systems(self) -> list[str]:
+        """The fused system first, then each tagger's."""
+        return [FUSED, *(t.name for t in self.taggers)]
+
+    def __call__(self, doc: Document) -> Document:
+        sentences = list(doc.coded_sentences())
+        for sentence, tagged in zip(sentences, self.tag_sentences(sentences)):
+            sentence.labels = tagged.systems[FUSED]
+            sentence.actors = tagged.actors
+        return doc
+
+    def tag_rows(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[list[Label]]:
+        """Fused labels of spreadsheet rows; each row is one unit, offsets are into the row."""
+        return [t.systems[FUSED] for t in self.tag_sentences(self.row_sentences(texts, langs))]
+
+    def tag_table(self, table: Any, *, text_column: str = "text", id_column: str = "sent_id",
+                  lang_column: str | None = None, lang: str | None = None, source: str = "table") -> Any:
+        """A pandas table of rows -> one row each with labels per scheme and system, evidence.
+
+        Columns: the id column, ``doc_id`` when present, ``lang``, one column per scheme
+        (fused labels, ``;``-joined in codebook order, the format of the gold tables),
+        ``<scheme>__<system>`` for every tagger, ``evidence`` (``scheme:label <-
+        term[start:end]``, offsets into the row's text), ``scores`` (classifier probability of
+        every fused label), ``actors`` and ``text``.
+        """
+        import pandas as pd
+
+        for column in [text_column, id_column] + ([lang_column] if lang_column else []):
+            if column not in table.columns:
+                raise IrtagError(Errors.E050.format(path=source, column=column,
+                                                    present=", ".join(map(str, table.columns))))
+        texts = [str(t) for t in table[text_column].fillna("")]
+        if lang is not None:
+            langs: list[str | None] = [lang] * len(texts)
+        elif lang_column:
+            langs = [str(v).strip() or None for v in table[lang_column].fillna("")]
+        else:
+            langs = [None] * len(texts)
+        sentences = self.row_sentences(texts, langs)
+        records = []
+        for (_, row), sentence, tagged in zip(table.iterrows(), sentences, self.tag_sentences(sentences)):
+            record: dict[str, Any] = {id_column: row[id_column]}
+            if "doc_id" in table.columns and id_column != "doc_id":
+                record["doc_id"] = row["doc_id"]
+            record["lang"] = sentence.lang
+            for system in self.systems:
+                for scheme in self.schemes:
+                    record[system_column(scheme, system)] = ";".join(
+                        lab.label for lab in tagged.systems[system] if lab.scheme == scheme)
+            fused = tagged.systems[FUSED]
+            record["evidence"] = " | ".join(
+                f"{lab.scheme}:{lab.label} <- {ev.term}[{ev.start}:{ev.end}]{' (negated)' if ev.negated else ''}"
+                for lab in fused for ev in lab.evidence)
+            record["scores"] = "; ".join(
+                f"{lab.scheme}:{lab.label}={lab.score:.2f} ({lab.source})" for lab in fused if lab.score is not None)
+            record["actors"] = "; ".join(f"{a.text}={a.org_id or '-'}/{a.org_type}" for a in tagged.actors)
+            record["text"] = sentence.text
+            records.append(record)
+        return pd.DataFrame.from_records(records)
+
+    def row_sentences(self, texts: Sequence[str], langs: Sequence[str | None] | None) -> list[Sentence]:
+        """Each row as one segmented sentence (language detected where not given)."""
+        if self.segmenter is None:
+            raise ValueError("Annotator needs a segmenter to tag raw text rows")
+        langs = list(langs) if langs is not None else [None] * len(texts)
+        if len(langs) != len(texts):
+            raise ValueError(f"{len(langs)} languages for {len(texts)} rows")
+        return [unit_sentence(text, (lang or detect_lang(text, "en")).lower(), self.segmenter, str(i))
+                for i, (text, lang) in enumerate(zip(texts, langs))]
+
+    def tag_sentences(self, sentences: Sequence[Sentence]) -> list[Tagged]:
+        """Labels of every system for each sentence; each tagger runs once over all of them."""
+        results: dict[str, Scores] = {}
+        for tagger in self.taggers:
+            results[tagger.name] = tagger(sentences, results)
+        lexicon = results[self.fusion.evidence]
+        outcome = [Tagged({system: [] for system in self.systems}, list(a)) for a in lexicon.actors]
+        if not sentences:
+            return outcome
+        fused = self.fusion(results)
+        classifier = results.get(self.fusion.classifier, Scores())
+        for scheme in self.schemes:
+            if scheme in fused.fired:
+                self._labels(scheme, sentences, results, fused, classifier, outcome)
+        return outcome
+
+    def _labels(self, scheme: str, sentences: Sequence[Sentence], results: dict[str, Scores], fused: Scores,
+                classifier: Scores, outcome: list[Tagged]) -> None:
+        """Append the scheme's labels of every system, in the fused label order."""
+        labels = fused.labels[scheme]
+        hits = results[self.fusion.evidence].hits
+        proba = classifier.values.get(scheme)
+        by_system = {FUSED: fused.fired[scheme]}
+        for name, scores in results.items():
+            if scheme in scores.fired:
+                column = {label: j for j, label in enumerate(scores.labels[scheme])}
+                fired = scores.fired[scheme]
+                by_system[name] = [[fired[i, column[label]] if label in column else False for label in labels]
+                                   for i in range(len(sentences))]
+        for i, sentence in enumerate(sentences):
+            if sentence.is_heading and scheme not in HEADING_SCHEMES:
+                continue
+            for j, label in enumerate(labels):
+                fired = {system: bool(decisions[i][j]) for system, decisions in by_system.items()}
+                if not any(fired.values()):
+                    continue
+                evidence = [Evidence(h.term, h.start, h.end, h.concept, bool(h.negated))
+                            for h in hits[i] if h.scheme == scheme and h.label == label]
+                score = None if proba is None else round(float(proba[i, j]), 4)
+                negated = bool(evidence) and all(e.negated for e in evidence)
+                by_classifier = fired.get(self.fusion.classifier, False)
+                for system in self.systems:
+                    if not fired.get(system, False):
+                        continue
+                    if system == FUSED:
+                        source = "both" if by_classifier and evidence else "classifier" if by_classifier else "lexicon"
+                    else:
+                        source = system
+                    bare = system == self.fusion.classifier
+                    outcome[i].systems[system].append(Label(
+                        scheme, label, source, score, [] if bare else list(evidence), negated and not bare))
