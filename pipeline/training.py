@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import sklearn
 
-from pipeline.codebook import split_cell
+from pipeline.codebook import scheme_names, split_cell
 from pipeline.errors import Errors, IrtagError, Warnings
 from pipeline.io import write_json
 from pipeline.tag.features import SentenceFeatures, features_for, unit_sentence
@@ -60,7 +60,7 @@ def read_manifest(directory: str | os.PathLike) -> dict[str, Any]:
 
 
 
-def load_models(directory: str | os.PathLike, schemes: Sequence[str] = (), *,
+def load_models(directory: str | os.PathLike, schemes: Sequence[str] | None = None, *,
                 expect: Mapping[str, Any] | None = None) -> dict[str, SentenceClassifier]:
     """Load the models listed in ``directory/manifest.json``, in ``schemes`` order (the codebook's).
 
@@ -76,7 +76,8 @@ def load_models(directory: str | os.PathLike, schemes: Sequence[str] = (), *,
         differs.append(f"scikit-learn {manifest.get('sklearn_version')} (now {sklearn.__version__})")
     if differs:
         warnings.warn(Warnings.W040.format(path=folder, what=", ".join(differs)), stacklevel=2)
-    order = sorted(files, key=lambda s: (list(schemes).index(s) if s in schemes else len(schemes), s))
+    schemes = list(scheme_names() if schemes is None else schemes)
+    order = sorted(files, key=lambda s: (schemes.index(s) if s in schemes else len(schemes), s))
     return {scheme: SentenceClassifier.load(folder / files[scheme]) for scheme in order}
 
 

@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 from fixtures.classify.tinylex import TinyLexicon
+from pipeline.config import RunConfig
 from pipeline.segment import Segmenter
+from pipeline.stages import build_annotator
 
 TINY_GOLD = Path(__file__).parent / "fixtures" / "classify" / "gold"
 
@@ -19,3 +21,8 @@ def lexicon():
 @pytest.fixture(scope="session")
 def segmenter(lexicon):
     return Segmenter(extra_words=lexicon.zh_terms())
+
+
+def make_annotator(lexicon, models, segmenter):
+    """The default config's taggers over a given lexicon and models (trained in memory)."""
+    return build_annotator(RunConfig.load(), lexicon, segmenter, models)

@@ -6,11 +6,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from pipeline.batch import Pipeline, discover, process_many
+from pipeline.batch import discover, process_many
+from pipeline.stages import Pipeline
 from pipeline.cli import cli
 from pipeline.document import Document
 from pipeline.errors import IrtagError
-from pipeline.export import read_document_jsonl
+from pipeline.io import read_document_jsonl
 
 ZH = "联合国与欧盟在维和领域开展合作。欧盟向联合国提供资金和部队。\n"
 EN = "The United Nations relies on the European Union for troops. NGOs lobby delegations.\n"

@@ -100,11 +100,12 @@ def test_a_typo_in_a_human_label_names_the_row(tmp_path):
 
 
 def test_train_add_saves_the_corrections_into_the_gold_folder(tmp_path, monkeypatch):
-    import pipeline.classify
+    import pipeline.training
     from pipeline.cli import cli
 
     trained = []
-    monkeypatch.setattr(pipeline.classify, "train_main", lambda gold, out: trained.append(gold) or "trained")
+    monkeypatch.setattr(pipeline.training, "train_folder",
+                        lambda config, if_stale=False: trained.append(config.gold) or "trained")
     sheet_path = tmp_path / "sheet.csv"
     (tmp_path / "gold").mkdir()
     pd.DataFrame({"sent_id": ["a-1"], "lang": ["zh"], "text": ["联合国依赖欧盟的部队。"],
@@ -131,11 +132,8 @@ def test_suggest_ranks_sentences_by_closeness_to_a_threshold():
             return np.array([[0.9], [0.52], [0.2]])
 
     class Lexicon:
-        def match(self, sentence):
-            return []
-
-        def match_actors(self, sentence):
-            return []
+        def match_all(self, sentence):
+            return [], []
 
     sentences = [Sentence(id=f"d-s{i}", start=0, end=1, text=t, lang="en") for i, t in enumerate(["a", "b", "c"])]
     doc = Document(id="d", source="d", format="txt", lang="en", text="abc",

@@ -177,7 +177,7 @@ def test_term_precision_counts_sentences_and_agreement(tmp_path):
         "t,t-2,en,NGOs lobby for funding of troops.,,,funding,,\n"  # lobby against the coder
         "t,t-3,zh,欧盟为非盟提供资金。,,,,,\n"  # 资金 against the coder
         "t,t-4,zh,非政府组织争取资金。,push,,funding,,\n", encoding="utf-8")
-    from pipeline.classify import read_gold
+    from pipeline.training import read_gold
 
     rows = read_gold([path], {s: lexicon.labels(s) for s in lexicon.schemes})
     table = term_precision(rows, Segmenter(extra_words=lexicon.zh_terms()), lexicon)

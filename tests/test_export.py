@@ -3,7 +3,7 @@ import csv
 import pandas as pd
 import pytest
 
-from pipeline.export import CsvTable, atomic_open, neutralise
+from pipeline.io import CsvTable, atomic_open, neutralise
 
 
 @pytest.mark.parametrize("value", ["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)"])

@@ -401,12 +401,6 @@ def test_unknown_pdf_engine(tmp_path):
         read_document(_valid_pdf(tmp_path, "en"), pdf_engine="ocr")
 
 
-def test_readers_table_covers_supported_suffixes():
-    from pipeline.batch import SUPPORTED_SUFFIXES
-
-    assert set(SUPPORTED_SUFFIXES) <= set(READERS)
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_endnotes_and_reference_lists(tmp_path, lang):
     text = {

@@ -1,15 +1,15 @@
 import pandas as pd
 import pytest
 
-from conftest import TINY_GOLD as GOLD
-from pipeline.annotate import SYSTEMS, Annotator, system_column
-from pipeline.classify import train
+from conftest import TINY_GOLD as GOLD, make_annotator
+from pipeline.tag.annotate import system_column
+from pipeline.training import train
 from pipeline.document import Document, Paragraph, Section
 
 
 @pytest.fixture(scope="module")
 def annotator(lexicon, segmenter):
-    return Annotator(lexicon, train(GOLD, segmenter, lexicon), segmenter)
+    return make_annotator(lexicon, train(GOLD, segmenter, lexicon), segmenter)
 
 
 def make_doc(parts: list[tuple[str, str, bool]]) -> Document:
@@ -81,7 +81,7 @@ def test_tag_table_has_a_column_per_scheme_and_system(annotator):
     table = annotator.tag_table(rows, lang_column="lang")
     assert table["sent_id"].tolist() == ["a", "b", "c"]
     for scheme in ("factor", "stage", "resource", "cooperation"):
-        for system in SYSTEMS:
+        for system in annotator.systems:
             assert system_column(scheme, system) in table.columns
     assert table.loc[0, "resource__lexicon"] == "funding"
     assert "funding" in table.loc[0, "resource"].split(";")
@@ -96,7 +96,7 @@ def test_labels_are_in_codebook_order(annotator, lexicon):
 
 
 def test_scheme_without_model_falls_back_to_lexicon(lexicon, segmenter):
-    annotator = Annotator(lexicon, {}, segmenter)
+    annotator = make_annotator(lexicon, {}, segmenter)
     (labels,) = annotator.tag_rows(["非政府组织游说联合国以争取资金。"], ["zh"])
     assert {(lab.scheme, lab.label, lab.source) for lab in labels} == {
         ("factor", "push", "lexicon"), ("resource", "funding", "lexicon")}

@@ -11,9 +11,11 @@ import pytest
 from pipeline.codebook import Problem, fold_width, validate
 from pipeline.document import Document, Paragraph, Section, Sentence, Token
 from pipeline.errors import IrtagError
-from pipeline.lexicon import Hit, Lexicon, english_variants, format_codebook
+from pipeline.tag.base import Hit
+from pipeline.tag.inflect import english_variants
+from pipeline.tag.lexicon import Lexicon, format_codebook
 
-CODEBOOK_MD = Path(__file__).resolve().parents[2] / "shared" / "CODEBOOK.md"
+CODEBOOK_MD = Path(__file__).resolve().parents[3] / "shared" / "CODEBOOK.md"
 
 MINI_CODEBOOK = """\
 schemes:

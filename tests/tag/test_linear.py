@@ -6,11 +6,11 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from conftest import TINY_GOLD as GOLD
-from pipeline.classify import (
-    FUSION_CANDIDATES, THRESHOLD_GRID, SentenceClassifier, SentenceFeatures, _best_fusion, _best_threshold,
-    _group_folds, features_for, fuse, gold_features, load_models, read_gold, sample_weights, save_models,
-    scheme_labels, train, unit_sentence,
-)
+from pipeline.metrics import group_folds
+from pipeline.tag.features import SentenceFeatures, features_for, unit_sentence
+from pipeline.tag.fusion import FUSION_CANDIDATES, THRESHOLD_GRID, best_fusion, best_threshold, fuse
+from pipeline.tag.linear import SentenceClassifier
+from pipeline.training import gold_features, load_models, read_gold, sample_weights, save_models, scheme_labels, train
 from pipeline.errors import IrtagError
 
 
@@ -86,13 +86,13 @@ def test_label_never_seen_never_fires():
 
 def test_group_folds_never_hold_out_examples_and_keep_documents_whole():
     groups = ["b", "a", None, "c", "a", None, "b"]
-    folds = _group_folds(groups, 5)
+    folds = group_folds(groups, 5)
     assert len(folds) == 3  # one per document
     held = sorted(i for _, test in folds for i in test)
     assert held == [0, 1, 3, 4, 6]  # the None rows (2, 5) are always trained on
     for train_idx, test_idx in folds:
         assert {groups[i] for i in test_idx}.isdisjoint({groups[i] for i in train_idx})
-    assert [t.tolist() for _, t in folds] == [t.tolist() for _, t in _group_folds(groups, 5)]
+    assert [t.tolist() for _, t in folds] == [t.tolist() for _, t in group_folds(groups, 5)]
 
 
 def test_fuse_rule():
@@ -120,20 +120,20 @@ def test_best_fusion_chooses_per_label_and_prefers_the_simpler_rule():
     hits = np.array([[1, 1], [0, 1], [1, 0], [0, 1]] * 3)  # right for label 0, noise for label 1
     proba = np.array([[0.3, 0.1], [0.3, 0.9], [0.3, 0.8], [0.3, 0.2]] * 3)  # the reverse
     langs = ["en"] * 12
-    rule = _best_fusion(proba, truth, np.array([0.5, 0.5]), hits, langs, tolerance=0.0)
+    rule = best_fusion(proba, truth, np.array([0.5, 0.5]), hits, langs, tolerance=0.0)
     assert (rule["solo_threshold"][0], rule["lexicon_floor"][0]) == (1.01, 0.0)  # lexicon alone
     assert (rule["solo_threshold"][1], rule["lexicon_floor"][1]) == (None, None)  # classifier alone
     # everything ties on a label nobody can get right: the first, simplest rule
-    flat = _best_fusion(np.zeros((4, 1)), np.array([[1], [0], [0], [0]]), np.array([0.5]), np.zeros((4, 1)), ["en"] * 4)
+    flat = best_fusion(np.zeros((4, 1)), np.array([[1], [0], [0], [0]]), np.array([0.5]), np.zeros((4, 1)), ["en"] * 4)
     assert (flat["solo_threshold"][0], flat["lexicon_floor"][0]) == FUSION_CANDIDATES[0]
 
 
 def test_threshold_shrinks_toward_one_half_within_tolerance():
     proba = np.array([0.12, 0.11, 0.45, 0.05, 0.9, 0.3])
     truth = np.array([1, 1, 1, 0, 1, 0])
-    assert _best_threshold(proba, truth) == pytest.approx(0.1)  # best F1 (8/9) only at 0.1
-    assert _best_threshold(proba, truth, tolerance=0.2) == pytest.approx(0.1)
-    assert _best_threshold(proba, truth, tolerance=0.25) == pytest.approx(0.45)  # F1 2/3 ties: nearer 0.5
+    assert best_threshold(proba, truth) == pytest.approx(0.1)  # best F1 (8/9) only at 0.1
+    assert best_threshold(proba, truth, tolerance=0.2) == pytest.approx(0.1)
+    assert best_threshold(proba, truth, tolerance=0.25) == pytest.approx(0.45)  # F1 2/3 ties: nearer 0.5
 
 
 def test_sample_weights_balance_sources_and_languages(lexicon):
