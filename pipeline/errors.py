@@ -50,10 +50,17 @@ class Errors(metaclass=_WithCodes):
     E053 = "{path}: row {row}: unknown {scheme} label(s) {labels}; valid: {valid}"
     E052 = "cross-validation needs at least 2 gold documents (found {n}) besides the examples"
     E054 = "cross-validation needs at least 2 units to hold out (gold documents, hand-written passages or rows); found {n}"
+    # bibliographic exports (RIS, BibTeX, CSL-JSON, Zotero/Scopus/WoS tables, WoS and CNKI tagged text)
+    E070 = "{path}: no readable record in this {format} export ({reason})"
+    E071 = "{path}: a bibliographic export of several records; read it with read_documents (irtag run reads every record)"
+    E072 = "{path}: not a recognised bibliographic export ({reason}); supported: {supported}"
 
 
 class Warnings(metaclass=_WithCodes):
     W001 = "{path}: text decoded as {encoding} (not UTF-8)"
+    # bibliographic exports
+    W020 = "{path}: record {number} skipped: {reason}"
+    W021 = "{path}: record {number}: attached file {attachment} not read ({reason}); kept the abstract"
 
 
 class IrtagError(ValueError):
