@@ -16,7 +16,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from pipeline.document import Document, content_id
 from pipeline.errors import Errors, IrtagError, Warnings
@@ -135,6 +135,26 @@ def documents(export: Export, path: Path, *,
         yield record_document(meta, doc_id=doc_id, source=str(path), format=export.format.key, warnings=warnings)
 
 
+def attached_files(paths: Iterable[Path]) -> set[Path]:
+    """The files (resolved) that the exports among ``paths`` attach to their records: they are
+    read with their record, not again as articles of their own. An export that cannot be read
+    attaches nothing here; its error is reported when it is read."""
+    found: set[Path] = set()
+    for path in paths:
+        if path.suffix.lower() not in BY_SUFFIX:
+            continue
+        try:
+            with open(path, "rb") as handle:
+                if path.suffix.lower() in SNIFFED and not is_export(path, handle.read(4096)):
+                    continue
+            export = read(path, path.read_bytes())
+        except (IrtagError, OSError):
+            continue
+        for record in export.records:
+            found.update(candidate.resolve() for candidate in _candidates(record, path) if candidate.is_file())
+    return found
+
+
 def _recognise(suffix: str, text: str) -> Format | None:
     candidates = BY_SUFFIX.get(suffix, ())
     if len(candidates) == 1 and candidates[0].sniff is None:
@@ -151,11 +171,10 @@ def _head(data: bytes, size: int = 4096) -> str:
 
 
 def _attachment(record: Record, export_path: Path) -> Path | None:
-    """The first attached PDF that exists; a relative path is relative to the export."""
-    for name in record.attachments:
-        candidate = Path(name)
-        if not candidate.is_absolute():
-            candidate = export_path.parent / candidate
-        if candidate.suffix.lower() == ".pdf" and candidate.is_file():
-            return candidate
-    return None
+    """The first attached PDF that exists."""
+    return next((c for c in _candidates(record, export_path) if c.suffix.lower() == ".pdf" and c.is_file()), None)
+
+
+def _candidates(record: Record, export_path: Path) -> list[Path]:
+    """The record's attachments as paths; a relative path is relative to the export."""
+    return [Path(name) if Path(name).is_absolute() else export_path.parent / name for name in record.attachments]

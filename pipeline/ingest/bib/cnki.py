@@ -42,7 +42,7 @@ ENDNOTE = Grammar("endnote", re.compile(r"^(%[0-9A-Z@+#$^&*!~<>?=\]\[()]) ?(.*)$
     "issue": ("%N",), "pages": ("%P",), "keywords": ("%K",), "abstract": ("%X",), "doi": ("%R",),
     "url": ("%U",), "language": ("%G",), "database": ("%W",), "db_id": ("%M",), "record_type": ("%0",),
 })
-REFWORKS = Grammar("refworks", re.compile(r"^([A-Z][A-Z0-9]) ?(.*)$"), "RT", {
+REFWORKS = Grammar("refworks", re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$"), "RT", {
     "title": ("T1",), "authors": ("A1", "AU"), "journal": ("JF", "JO", "T2"), "year": ("YR",), "volume": ("VO",),
     "issue": ("IS",), "pages": ("SP",), "keywords": ("K1",), "abstract": ("AB",), "doi": ("DO",),
     "url": ("LK", "UL"), "language": ("LA",), "database": ("DS",), "db_id": ("AN",), "record_type": ("RT",),

@@ -85,8 +85,9 @@ def pages_of(start: Any = "", end: Any = "") -> str:
 
 
 def language_of(value: Any) -> str:
+    """'English' / 'en-US' / '中文;' -> 'en' / 'en' / 'zh'; an unknown language as written."""
     text = clean_text(value).strip(";；").strip()
-    return _LANGUAGES.get(text.lower(), text)
+    return _LANGUAGES.get(text.lower(), _LANGUAGES.get(re.split(r"[-_]", text.lower())[0], text))
 
 
 def build_meta(export_format: str, number: int, *, title: Any = "", authors: Any = (), abstract: Any = "",

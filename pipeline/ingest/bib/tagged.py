@@ -43,7 +43,7 @@ def split_records(text: str, tag_re: re.Pattern[str], *, start: str, end: str = 
         if not line.strip():
             continue
         match = tag_re.match(line)
-        tag, value = (match.group(1), match.group(2).strip()) if match else ("", line.strip())
+        tag, value = (match.group(1), (match.group(2) or "").strip()) if match else ("", line.strip())
         if tag == start:
             if current is not None and end and not current.problem:
                 current.problem = f"not closed by {end}"

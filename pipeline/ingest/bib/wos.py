@@ -13,7 +13,7 @@ from pipeline.ingest.bib.record import Record, build_meta, pages_of
 from pipeline.ingest.bib.tagged import Tagged, first_tag, split_records
 
 NAME = "Web of Science"
-TAG_RE = re.compile(r"^([A-Z][A-Z0-9]) ?(.*)$")
+TAG_RE = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
 #: Tags whose continuation lines are further names, not a wrapped value.
 NAME_TAGS = ("AU", "AF")
 
