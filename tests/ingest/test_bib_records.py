@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.ingest import read_documents
+from pipeline.ingest.bib.record import EXTRA_KEYS
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "bib"
 
@@ -164,6 +165,7 @@ def test_record_metadata_field_by_field(read, name, index):
     number = expected["extra"]["record"]
     assert meta.extra == {**expected["extra"], "export_format": export_format,
                           "sources": f"{FIXTURES / name}#{number}"}
+    assert set(meta.extra) <= set(EXTRA_KEYS)
     assert doc.format == export_format and doc.source == str(FIXTURES / name) and doc.lang == expected["lang"]
 
 

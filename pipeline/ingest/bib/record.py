@@ -54,7 +54,7 @@ def clean_text(value: Any) -> str:
 
 def clean_paragraphs(value: Any) -> str:
     """An abstract: paragraphs (blank-line or line-break separated) kept, each on one line."""
-    parts = re.split(r"\n\s*\n|\r\n\s*\r\n", str(value or ""))
+    parts = re.split(r"\n\s*\n", str(value or "").replace("\r\n", "\n"))
     return "\n".join(p for p in (clean_text(part) for part in parts) if p)
 
 
