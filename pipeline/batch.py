@@ -21,8 +21,10 @@ from pipeline.stages import Pipeline, load
 
 def discover(inputs: Iterable[str | os.PathLike]) -> list[Path]:
     """Every file under the given files and folders that a reader of the ingest dispatch table
-    reads (:data:`pipeline.ingest.READERS`), in a stable order."""
+    reads (:data:`pipeline.ingest.READERS`), in a stable order, except the files that
+    bibliographic exports among them attach to their records (read with them)."""
     from pipeline.ingest import READERS
+    from pipeline.ingest.bib import attached_files
 
     found: list[Path] = []
     for item in inputs:
@@ -36,13 +38,14 @@ def discover(inputs: Iterable[str | os.PathLike]) -> list[Path]:
             found.append(path)
         else:
             raise IrtagError(Errors.E010.format(path=path))
-    unique: dict[Path, None] = dict.fromkeys(found)
+    attached = attached_files(found)
+    unique: dict[Path, None] = dict.fromkeys(p for p in found if not attached or p.resolve() not in attached)
     return list(unique)
 
 
 @dataclass
 class Outcome:
-    """What became of one input file."""
+    """What became of one document of an input file (or of the file, when it could not be read)."""
 
     path: Path
     doc: Document | None = None
@@ -61,18 +64,28 @@ def _init_worker(factory: Callable[[], Pipeline]) -> None:
     _worker_pipeline = factory()
 
 
-def _process_in_worker(path: Path) -> Outcome:
+def _process_in_worker(path: Path) -> list[Outcome]:
     assert _worker_pipeline is not None
     return _process_one(_worker_pipeline, path)
 
 
-def _process_one(pipeline: Pipeline, path: Path) -> Outcome:
+def _process_one(pipeline: Pipeline, path: Path) -> list[Outcome]:
+    """One outcome per document of the file; a document that fails does not stop the others."""
+    outcomes = []
     try:
-        return Outcome(path, doc=pipeline.process_file(path))
-    except IrtagError as exc:
-        return Outcome(path, error=str(exc))
-    except Exception as exc:  # a bug or a library failure must not end the batch
-        return Outcome(path, error=f"{path}: {type(exc).__name__}: {exc}")
+        for doc in pipeline.read(path):
+            record = doc.meta.extra.get("record")
+            try:
+                outcomes.append(Outcome(path, doc=pipeline(doc)))
+            except Exception as exc:  # a bug or a library failure must not end the batch
+                outcomes.append(Outcome(path, error=_message(f"{path} record {record}" if record else path, exc)))
+    except Exception as exc:
+        outcomes.append(Outcome(path, error=_message(path, exc)))
+    return outcomes
+
+
+def _message(where: object, exc: Exception) -> str:
+    return str(exc) if isinstance(exc, IrtagError) else f"{where}: {type(exc).__name__}: {exc}"
 
 
 def process_many(
@@ -82,11 +95,12 @@ def process_many(
     if workers <= 1 or len(paths) <= 1:
         pipeline = factory()
         for path in paths:
-            yield _process_one(pipeline, path)
+            yield from _process_one(pipeline, path)
         return
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(factory,)) as pool:
-        yield from pool.imap(_process_in_worker, paths, chunksize=1)
+        for outcomes in pool.imap(_process_in_worker, paths, chunksize=1):
+            yield from outcomes
 
 
 @dataclass
@@ -94,6 +108,8 @@ class RunSummary:
     files: int = 0
     documents: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
+    #: (source of a skipped duplicate record, id of the document kept in its place)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
     sentences_by_doc: dict[str, Counter] = field(default_factory=dict)
     seconds: float = 0.0
     bytes_in: int = 0
@@ -134,12 +150,15 @@ def run_batch(
     on_outcome: Callable[[Outcome, RunSummary], None] | None = None,
     config: RunConfig | None = None,
 ) -> RunSummary:
-    """Process every file and write ``docs/<id>.jsonl``, ``sentences.csv`` and ``errors.csv``
-    (and ``config.json``, the resolved config, when given)."""
+    """Process every file and write ``docs/<id>.jsonl``, ``sentences.csv``, ``errors.csv``,
+    ``duplicates.csv`` (export records already read from another export or record, skipped; the
+    kept document lists every source in ``meta.extra['sources']``) and ``config.json`` (the
+    resolved config, when given)."""
     import time
 
     from pipeline.export.corpus import write_manifest
     from pipeline.export.tables import sentence_columns, sentence_row
+    from pipeline.ingest.dedupe import DuplicateIndex
     from pipeline.io import CsvTable, write_document_jsonl, write_json
 
     out = Path(out_dir)
@@ -151,21 +170,29 @@ def run_batch(
     paths = discover(inputs)
     summary = RunSummary(files=len(paths))
     doc_ids: list[str] = []
+    seen = DuplicateIndex()
+    sized: set[Path] = set()
     started = time.perf_counter()
     with CsvTable(out / "sentences.csv", sentence_columns()) as sentences, \
-            CsvTable(out / "errors.csv", ("path", "error")) as errors:
+            CsvTable(out / "errors.csv", ("path", "error")) as errors, \
+            CsvTable(out / "duplicates.csv", ("source", "title", "kept_id", "kept_source")) as duplicates:
         for outcome in process_many(paths, factory, workers=workers):
-            summary.bytes_in += outcome.path.stat().st_size if outcome.path.exists() else 0
+            if outcome.path not in sized:  # a file of several records is counted once
+                sized.add(outcome.path)
+                summary.bytes_in += outcome.path.stat().st_size if outcome.path.exists() else 0
             if outcome.doc is None:
                 summary.errors.append((str(outcome.path), outcome.error))
                 errors.write_rows([{"path": str(outcome.path), "error": outcome.error}])
+            elif (kept := _duplicate_of(outcome.doc, seen)) is not None:
+                _record_duplicate(outcome.doc, kept, out, summary, duplicates)
             else:
                 doc = outcome.doc
                 write_document_jsonl(doc, out / "docs" / f"{doc.id}.jsonl")
                 doc_ids.append(doc.id)
                 sentences.write_rows(sentence_row(doc, s) for s in doc.sentences())
                 summary.documents += 1
-                summary.sentences_by_doc[f"{outcome.path.name}"] = Counter(
+                record = doc.meta.extra.get("record")
+                summary.sentences_by_doc[f"{outcome.path.name}#{record}" if record else outcome.path.name] = Counter(
                     s.lang for s in doc.coded_sentences()
                 )
             summary.seconds = time.perf_counter() - started
@@ -173,6 +200,26 @@ def run_batch(
                 on_outcome(outcome, summary)
     write_manifest(out, list(dict.fromkeys(doc_ids)))
     return summary
+
+
+def _duplicate_of(doc: Document, seen) -> str | None:
+    """The id of the document an export record repeats; articles are never merged (their
+    DOI may be one found in their notes)."""
+    return seen.add(doc.id, doc.meta) if "export_format" in doc.meta.extra else None
+
+
+def _record_duplicate(doc: Document, kept_id: str, out: Path, summary: RunSummary, table) -> None:
+    """Skip a duplicate record: list it, and add its source to the kept document's sources."""
+    from pipeline.io import read_document_jsonl, write_document_jsonl
+
+    kept_path = out / "docs" / f"{kept_id}.jsonl"
+    kept = read_document_jsonl(kept_path)
+    source = doc.meta.extra.get("sources", doc.source)
+    kept.meta.extra["sources"] = "; ".join([kept.meta.extra.get("sources", kept.source), source])
+    write_document_jsonl(kept, kept_path)
+    summary.duplicates.append((source, kept_id))
+    table.write_rows([{"source": source, "title": doc.meta.title, "kept_id": kept_id,
+                       "kept_source": kept.meta.extra.get("sources", kept.source).split("; ")[0]}])
 
 
 def run_corpus(inputs: Iterable[str | os.PathLike], out_dir: str | os.PathLike, config: RunConfig, *,

@@ -84,14 +84,19 @@ def cli() -> None:
               help="Chinese word segmenter [default: jieba].")
 @click.option("--pdf-engine", type=click.Choice(["pdfplumber", "pypdfium2"]), default=None,
               help="PDF text extraction (pypdfium2 is faster, sees no font sizes) [default: pdfplumber].")
+@click.option("--abstracts-only", is_flag=True, default=None,
+              help="Bibliographic records: tag title and abstract even where a full text is attached.")
 @config_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def run(inputs, out_dir, tag, models_dir, max_size_mb, workers, segmenter, pdf_engine, config_path, quiet):
+def run(inputs, out_dir, tag, models_dir, max_size_mb, workers, segmenter, pdf_engine, abstracts_only,
+        config_path, quiet):
     """Run the whole pipeline on files and folders of articles.
 
     Every file under INPUTS that a reader handles (.txt, .md, .markdown, .html, .htm, .pdf,
-    .docx; folders are searched recursively) is read, cleaned, split into sections,
-    paragraphs, sentences and tokens, tagged, and written as it finishes:
+    .docx, and bibliographic exports: .ris, .bib, .json/.csljson, Zotero/Scopus .csv, Web of
+    Science and CNKI .txt; folders are searched recursively) is read, cleaned, split into
+    sections, paragraphs, sentences and tokens, tagged, and written as it finishes (one
+    document per article, one per export record):
 
     \b
         OUT/docs/<doc_id>.jsonl   one document per file, the full document model
@@ -99,6 +104,7 @@ def run(inputs, out_dir, tag, models_dir, max_size_mb, workers, segmenter, pdf_e
                                   also as sentences.xlsx and sentences.parquet, with
                                   labels, evidence, scores and empty coder_* columns
         OUT/errors.csv            one row per file that could not be processed
+        OUT/duplicates.csv        export records skipped as duplicates of one already read
         OUT/annotations.jsonl     one record per machine label with its evidence
         OUT/documents.csv, matrix_labels.csv, factor_stage.csv, org_pairs.csv
                                   comparison tables (see irtag compare --help)
@@ -120,13 +126,16 @@ def run(inputs, out_dir, tag, models_dir, max_size_mb, workers, segmenter, pdf_e
     from pipeline.batch import discover, run_corpus
 
     config = _config(config_path, models=models_dir, max_size_mb=max_size_mb, workers=workers,
-                     segmenter=segmenter, pdf_engine=pdf_engine)
+                     segmenter=segmenter, pdf_engine=pdf_engine, abstracts_only=abstracts_only)
     bar = tqdm(total=len(discover(inputs)), unit="file", disable=quiet, file=sys.stderr, dynamic_ncols=True)
+    files_done: set[Path] = set()
 
     def on_outcome(outcome, summary):
         if outcome.error:
             tqdm.write(f"Error: {outcome.error}", file=sys.stderr)
-        bar.update(1)
+        if outcome.path not in files_done:  # an export yields several documents
+            files_done.add(outcome.path)
+            bar.update(1)
         rate = summary.sentences / summary.seconds if summary.seconds else 0.0
         bar.set_postfix(sentences=summary.sentences, errors=len(summary.errors), rate=f"{rate:.0f} sent/s")
 

@@ -4,7 +4,7 @@ Like quanteda's ``dictionary()``, a lexicon is validated when it is read: every 
 reported with the file and the line it sits on (YAML node marks), so that a user who edits a
 term can find it. :func:`validate` is a pure function that collects all problems (for
 ``irtag codebook --check``); :func:`read_lexicons` returns the data with its problems and
-:class:`pipeline.lexicon.Lexicon` refuses to load while there is any.
+:class:`pipeline.tag.lexicon.Lexicon` refuses to load while there is any.
 
 Files in the lexicon folder:
 

@@ -106,12 +106,19 @@ class CorpusComparison:
 
 
 def profile(doc: Document) -> dict:
-    """Counts and shares per 100 body sentences per label; dominant stage; resource groups."""
-    body = [s for s in doc.coded_sentences() if s.section_kind == "body"]
+    """Counts and shares per 100 body sentences per label; dominant stage; resource groups.
+
+    A document without a body (a bibliographic record: title and abstract) has its shares per
+    100 coded sentences instead; ``rate_base`` says which.
+    """
     coded = list(doc.coded_sentences())
+    body = [s for s in coded if s.section_kind == "body"]
     n_body = len(body)
     row: dict[str, object] = {"doc_id": doc.id, "title": doc.meta.title, "source": doc.source,
-                              "lang": doc.lang, "body_sentences": n_body, "coded_sentences": len(coded)}
+                              "lang": doc.lang, "body_sentences": n_body, "coded_sentences": len(coded),
+                              "rate_base": "body" if body else "coded"}
+    if not body:
+        body, n_body = coded, len(coded)
     stage_counts: Counter = Counter()
     groups: Counter = Counter()
     for scheme, labels in scheme_labels().items():

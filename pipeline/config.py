@@ -49,6 +49,7 @@ class RunConfig:
     models: Path
     max_size_mb: float = 50
     pdf_engine: str = "pdfplumber"
+    abstracts_only: bool = False
     segmenter: str = "jieba"
     workers: int = 1
     random_state: int = 0
@@ -66,6 +67,7 @@ class RunConfig:
             models=_path(paths["models"], PROJECT_ROOT / "outputs" / "models"),
             max_size_mb=float(ingest["max_size_mb"]),
             pdf_engine=str(ingest["pdf_engine"]),
+            abstracts_only=bool(ingest["abstracts_only"]),
             segmenter=str(merged["segment"]["engine"]),
             workers=int(merged["batch"]["workers"]),
             random_state=int(merged["random_state"]),
@@ -97,7 +99,8 @@ class RunConfig:
 
         return {
             "paths": {"lexicons": str(self.lexicons), "gold": str(self.gold), "models": str(self.models)},
-            "ingest": {"max_size_mb": self.max_size_mb, "pdf_engine": self.pdf_engine},
+            "ingest": {"max_size_mb": self.max_size_mb, "pdf_engine": self.pdf_engine,
+                       "abstracts_only": self.abstracts_only},
             "segment": {"engine": self.segmenter},
             "batch": {"workers": self.workers},
             "random_state": self.random_state,

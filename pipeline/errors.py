@@ -56,11 +56,18 @@ class Errors(metaclass=_WithCodes):
     E092 = "{path}:{line}: {problem}"
     E093 = "{path}: no trained models here; train them with `irtag train` (or `irtag train -o {path}`), or pass --models"
     E094 = "{path}: the output folder is an existing file; pass a folder with -o"
+    # bibliographic exports (RIS, BibTeX, CSL-JSON, Zotero/Scopus/WoS tables, WoS and CNKI tagged text)
+    E070 = "{path}: no readable record in this {format} export ({reason})"
+    E071 = "{path}: a bibliographic export of several records; read it with read_documents (irtag run reads every record)"
+    E072 = "{path}: not a recognised bibliographic export ({reason}); supported: {supported}"
 
 
 class Warnings(metaclass=_WithCodes):
     W001 = "{path}: text decoded as {encoding} (not UTF-8)"
     W040 = "{path}: models were trained with other data or settings ({what}); retrain with `irtag train`"
+    # bibliographic exports
+    W020 = "{path}: record {number} skipped: {reason}"
+    W021 = "{path}: record {number}: attached file {attachment} not read ({reason}); kept the abstract"
 
 
 class IrtagError(ValueError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 import os
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from pipeline.config import RunConfig
 from pipeline.document import Document
@@ -42,8 +42,15 @@ class Pipeline:
                 raise TypeError(Errors.E020.format(stage=name, type_name=type(doc).__name__))
         return doc
 
+    def read(self, path: str | os.PathLike) -> Iterator[Document]:
+        """The file's documents before the stages: one per article, one per export record."""
+        from pipeline.ingest import read_documents
+
+        return read_documents(path, max_size_mb=self.config.max_size_mb, pdf_engine=self.config.pdf_engine,
+                              abstracts_only=self.config.abstracts_only)
+
     def process_file(self, path: str | os.PathLike) -> Document:
-        """Read one file and run every stage on it."""
+        """Read one article and run every stage on it."""
         from pipeline.ingest import read_document
 
         return self(read_document(path, max_size_mb=self.config.max_size_mb, pdf_engine=self.config.pdf_engine))

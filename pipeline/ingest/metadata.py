@@ -108,13 +108,31 @@ def is_author_line_en(text: str) -> bool:
 
 
 def split_authors(text: str) -> list[str]:
-    """'朱杰进 尤力' / '王晶娜，亓祥晨' / 'Zhu Jiejun and You Li' -> a list of names."""
+    """'朱杰进 尤力' / '王晶娜，亓祥晨' / 'Zhu Jiejun and You Li' / 'Smith, Anna; Li, Wei' -> names.
+
+    Semicolons, where present, are the only separators between names; otherwise a comma
+    between single words is 'Family, Given' ('Smith, Anna' is one author, 'Smith, A., Li, W.'
+    two), and a comma between multi-word names separates them.
+    """
     text = re.sub(r"[\d*＊¹²³]+", "", text.strip())
+    if re.search(r"[;；]", text):
+        chunks = re.split(r"\s*[;；]\s*", text)
+        return [name for chunk in chunks for name in (split_authors(chunk) if _CJK_NAMES_RE.search(chunk)
+                                                      else [chunk.strip(" ,，")]) if name]
     if re.search(r"[\u4e00-\u9fff]", text):
-        parts = re.split(r"[，,、;；\s]+", text)
-    else:
-        parts = re.split(r"\s*(?:[,，;；]|\band\b|&)\s*", text)
-    return [p.strip() for p in parts if p.strip()]
+        parts = re.split(r"[，,、\s]+", text)
+        return [p.strip() for p in parts if p.strip()]
+    names: list[str] = []
+    for chunk in re.split(r"\s*(?:\band\b|&)\s*", text):
+        parts = [p.strip() for p in re.split(r"\s*[,，]\s*", chunk) if p.strip()]
+        if len(parts) % 2 == 0 and not all(len(p.split()) >= 2 for p in parts):
+            parts = [f"{parts[i]}, {parts[i + 1]}" for i in range(0, len(parts), 2)]
+        names.extend(parts)
+    return names
+
+
+#: A chunk of Chinese names ('王明，李华'), split further; a chunk with Latin letters is one name.
+_CJK_NAMES_RE = re.compile(r"^[\u4e00-\u9fff·，,、\s]+$")
 
 
 def split_keywords(text: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""Tests for the codebook/lexicon files (pipeline.codebook) and matching (pipeline.lexicon)."""
+"""Tests for the codebook/lexicon files (pipeline.codebook) and matching (pipeline.tag.lexicon)."""
 
 from __future__ import annotations
 
