@@ -50,10 +50,15 @@ class Errors(metaclass=_WithCodes):
     E053 = "{path}: row {row}: unknown {scheme} label(s) {labels}; valid: {valid}"
     E052 = "cross-validation needs at least 2 gold documents (found {n}) besides the examples"
     E054 = "cross-validation needs at least 2 units to hold out (gold documents, hand-written passages or rows); found {n}"
+    # PDF layout and limits (E080-E089)
+    E080 = "{path}: PDF has {pages} pages, over the {limit} page limit (raise it with max_pages)"
 
 
 class Warnings(metaclass=_WithCodes):
     W001 = "{path}: text decoded as {encoding} (not UTF-8)"
+    # PDF layout and body detection (W030-W039)
+    W030 = ("{path}: {paragraphs} paragraphs ({chars} characters) after '{line}' put in furniture, "
+            "taken for {reason}")
 
 
 class IrtagError(ValueError):

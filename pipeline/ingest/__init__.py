@@ -36,13 +36,15 @@ READERS: dict[str, Reader] = {
 __all__ = ["READERS", "read_document"]
 
 
-def read_document(path: str | os.PathLike, *, max_size_mb: float = 50, pdf_engine: str = "pdfplumber") -> Document:
+def read_document(path: str | os.PathLike, *, max_size_mb: float = 50, pdf_engine: str = "pdfplumber",
+                  max_pages: int | None = pdf.MAX_PAGES) -> Document:
     """Read one file into a Document (no sentences yet; ``segment`` adds them).
 
     Raises :class:`IrtagError` naming the file and the reason: E010 missing, E001 unsupported
     suffix, E003 over ``max_size_mb`` (checked before reading), E002 empty, E004/E005 undecodable
     or binary text, E006-E008 unreadable/encrypted/textless PDF, E009 unreadable DOCX,
-    E011 unknown ``pdf_engine`` ('pdfplumber' or 'pypdfium2').
+    E011 unknown ``pdf_engine`` ('pdfplumber' or 'pypdfium2'), E080 a PDF of more than
+    ``max_pages`` pages (None: no limit).
     """
     path = Path(path)
     if not path.exists():
@@ -57,7 +59,7 @@ def read_document(path: str | os.PathLike, *, max_size_mb: float = 50, pdf_engin
     data = path.read_bytes()
     if not data.strip():
         raise IrtagError(Errors.E002.format(path=path))
-    options: dict[str, Any] = {"engine": pdf_engine} if reader is pdf.read else {}
+    options: dict[str, Any] = {"engine": pdf_engine, "max_pages": max_pages} if reader is pdf.read else {}
     parsed = reader(path, data, **options)
     if not any(block.text.strip() for block in parsed.blocks):
         raise IrtagError((Errors.E008 if reader is pdf.read else Errors.E002).format(path=path))
