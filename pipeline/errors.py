@@ -59,6 +59,7 @@ class Warnings(metaclass=_WithCodes):
     # PDF layout and body detection (W030-W039)
     W030 = ("{path}: {paragraphs} paragraphs ({chars} characters) after '{line}' put in furniture, "
             "taken for {reason}")
+    W031 = "{path}: {share:.0%} of the text is page furniture (headers, captions, front matter); check the sections"
 
 
 class IrtagError(ValueError):

@@ -161,6 +161,8 @@ def reflow(lines: list[Line], *, wrapped: bool | None = None, blank_breaks: bool
             role = "label"
         if role in ("text", "item") and "\t" in line.text.strip():
             role = "table"
+        if blank_breaks and role == "note" and not line.role and rows and rows[-1].role in ("text", "item"):
+            role = "text"  # a marker at the start of a body line: notes follow a gap or a font change
         nonblank += bool(text)
         indent = line.indent or bool(re.match(r"^[ \t\u3000\u00a0]", line.text))
         rows.append(_Row(text, role, indent, line.page))

@@ -9,7 +9,6 @@ pdfplumber is the default; pypdfium2 is about three times faster.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 from typing import Callable
 
@@ -155,17 +154,11 @@ def read(path: Path, data: bytes, *, engine: str = "pdfplumber", max_pages: int 
 def page_lines(pages: list[str]) -> list[Line]:
     """All lines with their page; running headers/footers marked, page numbers dropped.
 
-    A header or footer is a line among the first/last ``EDGE_LINES`` of a page that recurs
-    (digits ignored) on at least half of the pages, and on two at least. Empty lines (layout
-    hints) next to removed or marked page furniture are dropped with it.
+    Headers and footers are found by :func:`running_lines`. Empty lines (layout hints) next
+    to removed or marked page furniture are dropped with it.
     """
     split = [page.split("\n") for page in pages]
-    edge_keys: Counter[str] = Counter()
-    for lines in split:
-        text_lines = [t for t in lines if t.strip()]
-        edge_keys.update({_key(t) for t in text_lines[:EDGE_LINES] + text_lines[-EDGE_LINES:]})
-    threshold = max(2, (len(pages) + 1) // 2)
-    repeated = {key for key, count in edge_keys.items() if count >= threshold and key}
+    repeated = running_lines(split)
     out: list[Line] = []
     for number, lines in enumerate(split, start=1):
         positions = [i for i, t in enumerate(lines) if t.strip()]
@@ -183,6 +176,32 @@ def page_lines(pages: list[str]) -> list[Line]:
             page.append(Line(raw, page=number, role=role, indent=raw.startswith("  ")))
         out.extend(_drop_furniture_gaps(page))
     return out
+
+
+def running_lines(pages: list[list[str]]) -> set[str]:
+    """Keys (:func:`_key`: digits ignored) of running headers and footers.
+
+    A line among the first/last ``EDGE_LINES`` of a page is running furniture when it recurs
+    on at least half of the pages (and two), or on two pages of the same parity or more that
+    make up half of that parity's pages over the stretch where it occurs: books and journals
+    put one header on even pages and another (often the chapter's) on odd ones.
+    """
+    where: dict[str, list[int]] = {}
+    for number, lines in enumerate(pages, start=1):
+        text_lines = [t for t in lines if t.strip()]
+        for key in {_key(t) for t in text_lines[:EDGE_LINES] + text_lines[-EDGE_LINES:]}:
+            if key and clean.display_width(key) <= 120:
+                where.setdefault(key, []).append(number)
+    repeated = set()
+    for key, numbers in where.items():
+        if len(numbers) >= max(2, (len(pages) + 1) // 2):
+            repeated.add(key)
+            continue
+        for parity in (0, 1):
+            same = [n for n in numbers if n % 2 == parity]
+            if len(same) >= 2 and len(same) >= 0.5 * ((same[-1] - same[0]) // 2 + 1):
+                repeated.add(key)
+    return repeated
 
 
 def _drop_furniture_gaps(page: list[Line]) -> list[Line]:

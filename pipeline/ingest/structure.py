@@ -27,12 +27,13 @@ _TRAILING_STAR_RE = re.compile(r"\s*([*＊]+)\s*$")
 #: A journal's citation line on an article's first page ('Journal of X, Vol. 12, No. 3 (2024),
 #: pp. 45-67', '国际展望 2024年第3期'): furniture, never the title.
 _JOURNAL_LINE_RE = re.compile(r"\b(?:Vol\.|Volume\s+\d|No\.\s*\d|pp\.\s*\d|ISSN)|\d{4}\s*年\s*第\s*\d{1,2}\s*期")
+#: An English affiliation line of the front matter ('Department of X, Y University').
+_AFFILIATION_EN_RE = re.compile(r"\b(?:University|Institute|Department|School|College|Centre|Center|Faculty)\b")
 #: Body paragraphs an article has before a title block followed by its own abstract is taken
 #: for the next article's.
 _ARTICLE_MIN_BODY = 3
-#: A tail cut (WeChat end matter) is reported when it holds this many paragraphs or more...
-_BULK_PARAGRAPHS = 10
-#: ... or this share of the document's characters.
+#: Furniture is "in bulk" (a warning) from this many characters or this share of the text on.
+_BULK_CHARS = 1000
 _BULK_SHARE = 0.2
 #: The number of a reference entry: '[12] …', '［12］…', '12. …', '12．…'.
 _ENTRY_NUMBER_RE = re.compile(r"^\s*(?:[\[［](\d{1,3})[\]］]|(\d{1,3})[.．、](?!\d))\s*")
@@ -165,8 +166,10 @@ class _Classifier:
             return self.note(text, block)
         if role == "entry" or (self.zone == "refs" and role != "title"):
             return self.note(text, block, self.refs_kind if self.zone == "refs" else "notes")
-        if role == "caption" or (self.zone == "front" and _JOURNAL_LINE_RE.search(text)
-                                 and clean.display_width(text) <= 120):
+        if role == "caption" or (self.zone == "front" and clean.display_width(text) <= 160
+                                 and not clean.ends_sentence(text) and not self.abstracts
+                                 and (_JOURNAL_LINE_RE.search(text) or (
+                                     self.last == "author" and _AFFILIATION_EN_RE.search(text)))):
             return self.furniture(text, block)
         if self.is_title(index, text, role):
             return
@@ -394,6 +397,9 @@ def assemble(parsed: Parsed, *, doc_id: str, source: str) -> Document:
     text = "".join(pieces)
     notes.extend(Note(ref.marker, ref.text, None) for ref in orphans)
     body = "".join(text[s.start:s.end] for s in sections if s.kind == "body")
+    furniture = sum(s.end - s.start for s in sections if s.kind == "furniture")
+    if len(text) >= _BULK_CHARS and furniture > 0.5 * len(text):
+        parsed.warnings.append(Warnings.W031.format(path=source, share=furniture / len(text)))
     coded = "".join(text[s.start:s.end] for s in sections if s.kind in ("title", "abstract", "body"))
     return Document(
         id=doc_id, source=source, format=parsed.format, lang=clean.lang_of(body or coded or text),
@@ -404,15 +410,15 @@ def assemble(parsed: Parsed, *, doc_id: str, source: str) -> Document:
 
 
 def _cut_warning(state: _Classifier, source: str) -> list[str]:
-    """W030 when the end of a document went to furniture in bulk: always for a guessed next
-    article, for end-of-page furniture when it is large (see ``_BULK_*``)."""
+    """W030 when the end of a document went to furniture: always for a guessed next article,
+    for end-of-page furniture when it is in bulk (see ``_BULK_*``)."""
     if state.cut is None:
         return []
     at, line, reason = state.cut
     cut = state.items[at:]
     chars = sum(len(item.text) for item in cut)
     total = sum(len(item.text) for item in state.items) or 1
-    if "next article" not in reason and len(cut) < _BULK_PARAGRAPHS and chars < _BULK_SHARE * total:
+    if "next article" not in reason and chars < min(_BULK_CHARS, _BULK_SHARE * total):
         return []
     return [Warnings.W030.format(path=source, paragraphs=len(cut), chars=chars, line=line[:60], reason=reason)]
 

@@ -112,7 +112,7 @@ class _Layout:
             c.drawRightString(PAGE_W - MARGIN_X, 800, f"{self.headers[1]} {self.page}")
         c.drawCentredString(PAGE_W / 2, 40, str(self.page))
 
-    def _finish_page(self) -> None:
+    def _finish_page(self, last: bool = False) -> None:
         c = self.c
         if self.footnotes:
             y = BOTTOM + self.reserve - 6
@@ -125,6 +125,8 @@ class _Layout:
                 c.setFont(self.font, 8)
                 c.drawString(MARGIN_X + (0 if self.paper.lang == "zh" else 6), y, line)
         c.showPage()
+        if last:
+            return
         self.page += 1
         self.column, self.y, self.column_top = 0, TOP, TOP
         self.footnotes, self.reserve = [], 0.0
@@ -250,12 +252,12 @@ class _Layout:
         return marker
 
     def save(self) -> int:
-        self._finish_page()
+        self._finish_page(last=True)
         self.c.save()
-        return self.page - 1
+        return self.page
 
 
-def paper(path: Path, *, lang: str = "en", columns: int = 1, sections: int = 5, seed: int = 1,
+def paper(path: Path, *, lang: str = "en", columns: int = 1, sections: int = 9, seed: int = 1,
           tex_spacing: bool = False, footnotes: bool = True, book: bool = False) -> Paper:
     """Write one generated paper (or a book chapter when ``book``: no front matter) to ``path``."""
     rng = random.Random(seed)
