@@ -51,7 +51,7 @@ class Errors(metaclass=_WithCodes):
     E052 = "cross-validation needs at least 2 gold documents (found {n}) besides the examples"
     E054 = "cross-validation needs at least 2 units to hold out (gold documents, hand-written passages or rows); found {n}"
     # PDF layout and limits (E080-E089)
-    E080 = "{path}: PDF has {pages} pages, over the {limit} page limit (raise it with max_pages)"
+    E080 = "{path}: PDF has {pages} pages, over the {limit}-page limit (raise the limit: max_pages)"
 
 
 class Warnings(metaclass=_WithCodes):

@@ -7,7 +7,7 @@ page). Rows that cross a gutter (title, abstract, a wide footnote) are read as f
 bands; between them each column is read top to bottom, one column after the other. The first
 and last rows of a page, when a gap sets them apart (running headers, page numbers), and
 small-type rows below a column's text (footnotes) are bands of their own, so they stay at the
-page's edges. Raised small digits after a word (footnote markers) become ``[n]``.
+page's edges. Raised small digits (footnote markers) become ``^n``, as in markdown.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def gutters(rows: list[_Row]) -> list[float]:
 
 def _line(words: list[Word], left: float) -> TextLine:
     """Words of one line joined left to right: a space between Latin words, none next to CJK,
-    raised small digits as a ``[n]`` marker."""
+    raised small digits as a ``^n`` marker."""
     words = sorted(words, key=lambda w: w.x0)
     largest = max(w.size for w in words)
     small = [w for w in words if re.fullmatch(r"\d{1,3}", w.text) and w.size <= MARKER_SIZE * largest]
@@ -124,7 +124,7 @@ def _line(words: list[Word], left: float) -> TextLine:
     text = ""
     for word in words:
         if word in small and word.bottom < baseline - 0.1 * size:
-            text += f"[{word.text}]" + ("" if text else " ")
+            text += f"^{word.text}" + ("" if text else " ")
         elif not text or text.endswith(" ") or clean.is_wide(word.text[:1]) or clean.is_wide(text[-1:]):
             text += word.text
         else:

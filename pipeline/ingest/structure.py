@@ -27,6 +27,8 @@ _TRAILING_STAR_RE = re.compile(r"\s*([*＊]+)\s*$")
 #: A journal's citation line on an article's first page ('Journal of X, Vol. 12, No. 3 (2024),
 #: pp. 45-67', '国际展望 2024年第3期'): furniture, never the title.
 _JOURNAL_LINE_RE = re.compile(r"\b(?:Vol\.|Volume\s+\d|No\.\s*\d|pp\.\s*\d|ISSN)|\d{4}\s*年\s*第\s*\d{1,2}\s*期")
+#: A note opening with a raised number, as the PDF reader writes it ('^3 See …').
+_RAISED_MARKER_RE = re.compile(r"^\^(\d{1,3})\s*")
 #: An English affiliation line of the front matter ('Department of X, Y University').
 _AFFILIATION_EN_RE = re.compile(r"\b(?:University|Institute|Department|School|College|Centre|Center|Faculty)\b")
 #: Body paragraphs an article has before a title block followed by its own abstract is taken
@@ -117,6 +119,9 @@ class _Classifier:
 
     def note(self, text: str, block: Block, kind: str = "notes") -> None:
         marker, body = clean.split_leading_marker(text)
+        raised = _RAISED_MARKER_RE.match(text) if not marker else None
+        if raised:  # '^3 See …': a PDF's raised note number
+            marker, body = raised.group(1), text[raised.end():]
         self.add(text, kind, block)
         if kind != "notes" or not marker:
             return

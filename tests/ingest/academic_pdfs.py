@@ -192,7 +192,7 @@ class _Layout:
         font = font or self.font
         width = (PAGE_W - 2 * MARGIN_X if full else self.width)
         if self.paper.lang == "zh":
-            chars, line, first = list(text), "", True
+            chars, line, first = re.findall(r"[A-Za-z0-9.-]+|.", text), "", True  # numbers are not split
             for char in chars:
                 limit = width - (2 * size if first else 0)
                 if stringWidth(line + char, font, size) > limit:
@@ -345,10 +345,10 @@ def long_pdf(path: Path, pages: int) -> Path:
 #: The measuring set: name -> keyword arguments of :func:`paper`.
 SET = {
     "en_one_column": {"lang": "en", "columns": 1, "seed": 1},
-    "en_two_column": {"lang": "en", "columns": 2, "seed": 2, "tex_spacing": True},
-    "en_two_column_plain": {"lang": "en", "columns": 2, "seed": 3},
+    "en_two_column": {"lang": "en", "columns": 2, "seed": 2, "tex_spacing": True, "sections": 12},
+    "en_two_column_plain": {"lang": "en", "columns": 2, "seed": 3, "sections": 12},
     "zh_one_column": {"lang": "zh", "columns": 1, "seed": 4},
-    "zh_two_column": {"lang": "zh", "columns": 2, "seed": 5},
+    "zh_two_column": {"lang": "zh", "columns": 2, "seed": 5, "sections": 10},
     "en_book_chapter": {"lang": "en", "columns": 1, "seed": 6, "sections": 30, "book": True},
 }
 
