@@ -54,8 +54,9 @@ class _Row:
         self.top, self.bottom = word.top, word.bottom
 
     def fits(self, word: Word) -> bool:
+        """Does the word overlap the row by half its height (or the row's, if smaller)?"""
         overlap = min(self.bottom, word.bottom) - max(self.top, word.top)
-        return overlap >= 0.5 * min(self.bottom - self.top, word.bottom - word.top, 1e9)
+        return overlap >= 0.5 * min(self.bottom - self.top, word.bottom - word.top)
 
     def add(self, word: Word) -> None:
         self.words.append(word)
