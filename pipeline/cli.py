@@ -79,6 +79,7 @@ def cli() -> None:
               help="Tag sentences with the codebook (--no-tag: ingest and segment only).")
 @models_option
 @click.option("--max-size-mb", type=float, default=None, help="Files larger than this are refused with an error [default: 50].")
+@click.option("--max-pages", type=int, default=None, help="PDFs with more pages are refused with an error [default: 2000].")
 @click.option("--workers", type=int, default=None, help="Processes to spread documents over [default: 1].")
 @click.option("--segmenter", type=click.Choice(["jieba", "rjieba"]), default=None,
               help="Chinese word segmenter [default: jieba].")
@@ -88,7 +89,7 @@ def cli() -> None:
               help="Bibliographic records: tag title and abstract even where a full text is attached.")
 @config_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def run(inputs, out_dir, tag, models_dir, max_size_mb, workers, segmenter, pdf_engine, abstracts_only,
+def run(inputs, out_dir, tag, models_dir, max_size_mb, max_pages, workers, segmenter, pdf_engine, abstracts_only,
         config_path, quiet):
     """Run the whole pipeline on files and folders of articles.
 
@@ -125,7 +126,7 @@ def run(inputs, out_dir, tag, models_dir, max_size_mb, workers, segmenter, pdf_e
 
     from pipeline.batch import discover, run_corpus
 
-    config = _config(config_path, models=models_dir, max_size_mb=max_size_mb, workers=workers,
+    config = _config(config_path, models=models_dir, max_size_mb=max_size_mb, max_pages=max_pages, workers=workers,
                      segmenter=segmenter, pdf_engine=pdf_engine, abstracts_only=abstracts_only)
     bar = tqdm(total=len(discover(inputs)), unit="file", disable=quiet, file=sys.stderr, dynamic_ncols=True)
     files_done: set[Path] = set()

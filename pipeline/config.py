@@ -50,6 +50,7 @@ class RunConfig:
     max_size_mb: float = 50
     pdf_engine: str = "pdfplumber"
     abstracts_only: bool = False
+    max_pages: int | None = 2000
     segmenter: str = "jieba"
     workers: int = 1
     random_state: int = 0
@@ -68,6 +69,7 @@ class RunConfig:
             max_size_mb=float(ingest["max_size_mb"]),
             pdf_engine=str(ingest["pdf_engine"]),
             abstracts_only=bool(ingest["abstracts_only"]),
+            max_pages=None if ingest["max_pages"] is None else int(ingest["max_pages"]),
             segmenter=str(merged["segment"]["engine"]),
             workers=int(merged["batch"]["workers"]),
             random_state=int(merged["random_state"]),
@@ -100,7 +102,7 @@ class RunConfig:
         return {
             "paths": {"lexicons": str(self.lexicons), "gold": str(self.gold), "models": str(self.models)},
             "ingest": {"max_size_mb": self.max_size_mb, "pdf_engine": self.pdf_engine,
-                       "abstracts_only": self.abstracts_only},
+                       "abstracts_only": self.abstracts_only, "max_pages": self.max_pages},
             "segment": {"engine": self.segmenter},
             "batch": {"workers": self.workers},
             "random_state": self.random_state,

@@ -60,6 +60,8 @@ class Errors(metaclass=_WithCodes):
     E070 = "{path}: no readable record in this {format} export ({reason})"
     E071 = "{path}: a bibliographic export of several records; read it with read_documents (irtag run reads every record)"
     E072 = "{path}: not a recognised bibliographic export ({reason}); supported: {supported}"
+    # PDF layout and limits (E080-E089)
+    E080 = "{path}: PDF has {pages} pages, over the {limit}-page limit (raise it with --max-pages)"
 
 
 class Warnings(metaclass=_WithCodes):
@@ -68,6 +70,10 @@ class Warnings(metaclass=_WithCodes):
     # bibliographic exports
     W020 = "{path}: record {number} skipped: {reason}"
     W021 = "{path}: record {number}: attached file {attachment} not read ({reason}); kept the abstract"
+    # PDF layout and body detection (W030-W039)
+    W030 = ("{path}: {paragraphs} paragraphs ({chars} characters) after '{line}' put in furniture, "
+            "taken for {reason}")
+    W031 = "{path}: {share:.0%} of the text is page furniture (headers, captions, front matter); check the sections"
 
 
 class IrtagError(ValueError):

@@ -46,14 +46,18 @@ class Pipeline:
         """The file's documents before the stages: one per article, one per export record."""
         from pipeline.ingest import read_documents
 
-        return read_documents(path, max_size_mb=self.config.max_size_mb, pdf_engine=self.config.pdf_engine,
-                              abstracts_only=self.config.abstracts_only)
+        return read_documents(path, **self.read_options(), abstracts_only=self.config.abstracts_only)
+
+    def read_options(self) -> dict[str, Any]:
+        """The ingest limits and engine of the config, as :func:`pipeline.ingest.read_document` takes them."""
+        return {"max_size_mb": self.config.max_size_mb, "pdf_engine": self.config.pdf_engine,
+                "max_pages": self.config.max_pages}
 
     def process_file(self, path: str | os.PathLike) -> Document:
         """Read one article and run every stage on it."""
         from pipeline.ingest import read_document
 
-        return self(read_document(path, max_size_mb=self.config.max_size_mb, pdf_engine=self.config.pdf_engine))
+        return self(read_document(path, **self.read_options()))
 
     def tag_file(self, table_path: str | os.PathLike, out_path: str | os.PathLike, *, text_column: str = "text",
                  id_column: str = "sent_id", lang_column: str | None = None, lang: str | None = None) -> int:

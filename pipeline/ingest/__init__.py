@@ -45,7 +45,7 @@ __all__ = ["READERS", "read_document", "read_documents"]
 
 
 def read_documents(path: str | os.PathLike, *, max_size_mb: float = 50, pdf_engine: str = "pdfplumber",
-                   abstracts_only: bool = False) -> Iterator[Document]:
+                   max_pages: int | None = pdf.MAX_PAGES, abstracts_only: bool = False) -> Iterator[Document]:
     """Every document in a file: one for an article, one per record for an export.
 
     Errors as :func:`read_document`, plus E070 (no well-formed record) and E072 (a .csv or
@@ -55,29 +55,31 @@ def read_documents(path: str | os.PathLike, *, max_size_mb: float = 50, pdf_engi
     """
     path, data = _checked(path, max_size_mb)
     if not bib.is_export(path, data):
-        yield _article(path, data, pdf_engine)
+        yield _article(path, data, pdf_engine, max_pages)
         return
     export = bib.read(path, data)
 
     def read_attachment(attachment: Path) -> Document:
-        return read_document(attachment, max_size_mb=max_size_mb, pdf_engine=pdf_engine)
+        return read_document(attachment, max_size_mb=max_size_mb, pdf_engine=pdf_engine, max_pages=max_pages)
 
     yield from bib.documents(export, path, read_attachment=None if abstracts_only else read_attachment)
 
 
-def read_document(path: str | os.PathLike, *, max_size_mb: float = 50, pdf_engine: str = "pdfplumber") -> Document:
+def read_document(path: str | os.PathLike, *, max_size_mb: float = 50, pdf_engine: str = "pdfplumber",
+                  max_pages: int | None = pdf.MAX_PAGES) -> Document:
     """Read one article into a Document (no sentences yet; ``segment`` adds them).
 
     Raises :class:`IrtagError` naming the file and the reason: E010 missing, E001 unsupported
     suffix, E003 over ``max_size_mb`` (checked before reading), E002 empty, E004/E005 undecodable
     or binary text, E006-E008 unreadable/encrypted/textless PDF, E009 unreadable DOCX,
-    E011 unknown ``pdf_engine`` ('pdfplumber' or 'pypdfium2'), E071 a bibliographic export
-    (read those with :func:`read_documents`).
+    E011 unknown ``pdf_engine`` ('pdfplumber' or 'pypdfium2'), E080 a PDF of more than
+    ``max_pages`` pages (None: no limit), E071 a bibliographic export (read those with
+    :func:`read_documents`).
     """
     path, data = _checked(path, max_size_mb)
     if bib.is_export(path, data):
         raise IrtagError(Errors.E071.format(path=path))
-    return _article(path, data, pdf_engine)
+    return _article(path, data, pdf_engine, max_pages)
 
 
 def _checked(path: str | os.PathLike, max_size_mb: float) -> tuple[Path, bytes]:
@@ -96,9 +98,9 @@ def _checked(path: str | os.PathLike, max_size_mb: float) -> tuple[Path, bytes]:
     return path, data
 
 
-def _article(path: Path, data: bytes, pdf_engine: str) -> Document:
+def _article(path: Path, data: bytes, pdf_engine: str, max_pages: int | None) -> Document:
     reader = READERS[path.suffix.lower()]
-    options: dict[str, Any] = {"engine": pdf_engine} if reader is pdf.read else {}
+    options: dict[str, Any] = {"engine": pdf_engine, "max_pages": max_pages} if reader is pdf.read else {}
     parsed = reader(path, data, **options)
     if not any(block.text.strip() for block in parsed.blocks):
         raise IrtagError((Errors.E008 if reader is pdf.read else Errors.E002).format(path=path))

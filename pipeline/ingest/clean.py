@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 
 #: CJK ideographs (BMP blocks and the supplementary planes), the basis of language decisions.
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
@@ -114,17 +115,30 @@ def ends_sentence(text: str) -> bool:
     return bool(text) and (text[-1] in TERMINALS or text[-1] == ".")
 
 
-def join_lines(left: str, right: str) -> str:
+def join_lines(left: str, right: str, words: Collection[str] | None = None) -> str:
     """Join two pieces of one paragraph that a line break separated.
 
     English hyphenation is undone ('coope-' + 'ration'), Latin words get a space, and nothing
-    is inserted next to a CJK character or full-width punctuation.
+    is inserted next to a CJK character or full-width punctuation. With ``words`` (the lower-case
+    words and hyphenated compounds the document uses elsewhere) a line-end hyphen is kept when
+    it was meant: the compound is attested, or another compound of its first part ('ci-dessous'
+    after 'ci-dessus'), or both parts are words ('well-known', 'co-operation'), and the joined
+    form is not; the joined form attested always joins.
     """
     if not left:
         return right
     if not right:
         return left
     if left[-1] == "-" and left[-2:-1].isascii() and left[-2:-1].isalpha() and "a" <= right[0] <= "z":
+        if words is None:
+            return left[:-1] + right
+        head = re.search(r"[A-Za-z]+-$", left).group()[:-1].lower()
+        tail = re.match(r"[a-z]+", right).group()
+        if f"{head}{tail}" not in words and (
+                f"{head}-{tail}" in words
+                or f"{head}-" in words
+                or (tail in words and (head in words or head in ("co", "ci", "non", "self", "quasi")))):
+            return left + right
         return left[:-1] + right
     if is_wide(left[-1]) or is_wide(right[0]):
         return left + right

@@ -27,7 +27,7 @@ HEADING_RES = [
 ITEM_RE = re.compile(r"^(?:[（(]\d{1,2}[)）]|\d{1,2}[．.、](?!\d)|第[一二三四五六七八九十\d]{1,3}[，,、]|[a-z][.)]\s)")
 CAPTION_RE = re.compile(r"^(?:图|表)\s*\d+|^(?:Figure|Fig\.|Table)\s*\d+|^(?:注|资料来源|数据来源)\s*[:：]"
                         r"|^\[image:[^\]]*\]$", re.IGNORECASE)
-NOTE_RE = re.compile(r"^(?:\^?[\u2460-\u2473]|[*＊](?![*＊]))\s*\S")
+NOTE_RE = re.compile(r"^(?:\^?[\u2460-\u2473]|\^\d{1,3}|[*＊](?![*＊]))\s*\S")
 ENTRY_RE = re.compile(r"^[\[［]\d{1,3}[\]］]\s*\S")
 MARKER_ONLY_RE = re.compile(r"^(?:[*＊]+|" + clean.MARKER_RE.pattern + r")+$")
 
@@ -110,6 +110,31 @@ def is_wrapped(lines: list[str]) -> bool:
     return open_ended / len(long_lines) >= 0.6 and widths[len(widths) // 2] < 120
 
 
+_LATIN_WORD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+
+
+def document_words(texts: list[str]) -> set[str]:
+    """Lower-case words and hyphenated compounds (their parts too, and each first part as
+    'ci-') of whole words in the lines, leaving out the pieces of words hyphenated across a line end: what
+    :func:`clean.join_lines` checks a line-end hyphen against."""
+    words: set[str] = set()
+    previous = ""
+    for text in texts:
+        tokens = _LATIN_WORD_RE.findall(text)
+        if text.endswith("-"):
+            tokens = tokens[:-1]
+        if previous.endswith("-"):
+            tokens = tokens[1:]
+        for token in tokens:
+            token = token.lower()
+            words.add(token)
+            if "-" in token:
+                words.update(token.split("-"))
+                words.add(token.split("-")[0] + "-")
+        previous = text or previous
+    return words
+
+
 def _typical_width(lines: list[str]) -> int:
     widths = sorted(clean.display_width(t) for t in lines if t)
     return widths[int(len(widths) * 0.8)] if widths else 80
@@ -152,6 +177,7 @@ def reflow(lines: list[Line], *, wrapped: bool | None = None, blank_breaks: bool
     if wrapped is None:
         wrapped = is_wrapped(texts)
     typical = _typical_width([t for t, line in zip(texts, lines) if not line.role])
+    words = document_words(texts)
     first_heading = next((i for i, t in enumerate(texts) if t and heading_like(t)), len(texts))
     rows: list[_Row] = []
     nonblank = 0
@@ -161,6 +187,8 @@ def reflow(lines: list[Line], *, wrapped: bool | None = None, blank_breaks: bool
             role = "label"
         if role in ("text", "item") and "\t" in line.text.strip():
             role = "table"
+        if blank_breaks and role == "note" and not line.role and rows and rows[-1].role in ("text", "item"):
+            role = "text"  # a marker at the start of a body line: notes follow a gap or a font change
         nonblank += bool(text)
         indent = line.indent or bool(re.match(r"^[ \t\u3000\u00a0]", line.text))
         rows.append(_Row(text, role, indent, line.page))
@@ -210,7 +238,7 @@ def reflow(lines: list[Line], *, wrapped: bool | None = None, blank_breaks: bool
             deferred = blocks[at + 1:]
             del blocks[at:]
             current, suspended = suspended, None
-            current.text = clean.join_lines(current.text, text)
+            current.text = clean.join_lines(current.text, text, words)
             current.lines += 1
         elif current is not None and role == "marker":
             current.text += text
@@ -223,7 +251,7 @@ def reflow(lines: list[Line], *, wrapped: bool | None = None, blank_breaks: bool
             close()
             current = Block(text, "text" if role in ("marker", "item") else role, page)
         else:
-            current.text = clean.join_lines(current.text, text)
+            current.text = clean.join_lines(current.text, text, words)
             current.lines += 1
         last_line, blank_before, page_broken = text, False, False
     close()

@@ -9,50 +9,54 @@ pdfplumber is the default; pypdfium2 is about three times faster.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 from typing import Callable
 
 from pipeline.errors import Errors, IrtagError
 from pipeline.ingest import clean
+from pipeline.ingest.columns import TextLine, Word, reading_order
 from pipeline.ingest.layout import PAGE_NUMBER_RE, Line, reflow
 from pipeline.ingest.structure import Parsed
 
 #: Lines looked at for running headers / footers at the top and bottom of each page.
 EDGE_LINES = 2
+#: A gap between two characters over this share of the font size separates two words.
+WORD_GAP = 0.15
+#: Pages per PDF read by default (``max_pages``); a longer PDF is refused before extraction.
+MAX_PAGES = 2000
+#: What PDFium reports for a hyphen at a line end.
+_PDFIUM_HYPHENS = {"\ufffe": "-", "\x02": "-"}
 
 
-def pdfplumber_pages(path: Path) -> list[str]:
-    """Lines per page from pdfplumber, with layout hints (see :func:`_with_hints`)."""
+def pdfplumber_pages(path: Path, max_pages: int | None = None) -> list[str]:
+    """Lines per page from pdfplumber's words, in column reading order, with layout hints.
+
+    Words are split where the gap between two characters exceeds 0.15 of their size (the
+    default, 3 points, runs the words of tightly set lines together)."""
     import pdfplumber
 
     pages: list[str] = []
     with pdfplumber.open(path) as pdf:
+        _check_pages(path, len(pdf.pages), max_pages)
         for page in pdf.pages:
-            lines = page.extract_text_lines(return_chars=False)
-            pages.append(_with_hints([(ln["text"], ln["x0"], ln["top"], ln["bottom"]) for ln in lines]))
+            words = page.extract_words(x_tolerance_ratio=WORD_GAP, keep_blank_chars=False, extra_attrs=["size"])
+            pages.append(_with_hints(reading_order(
+                [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w["size"]) for w in words])))
             page.close()
     return pages
 
 
-def pypdfium2_pages(path: Path) -> list[str]:
-    """Lines per page from pypdfium2: PDFium's text segments grouped into lines, with hints."""
+def pypdfium2_pages(path: Path, max_pages: int | None = None) -> list[str]:
+    """Lines per page from PDFium's characters grouped into words, in column reading order."""
     import pypdfium2
 
     pdf = pypdfium2.PdfDocument(path)
     try:
+        _check_pages(path, len(pdf), max_pages)
         pages = []
         for page in pdf:
-            height = page.get_height()
             textpage = page.get_textpage()
-            segments = []
-            for index in range(textpage.count_rects()):
-                left, bottom, right, top = textpage.get_rect(index)
-                text = textpage.get_text_bounded(left, bottom, right, top)
-                text = text.replace("\ufffe", "-").replace("\x02", "-").replace("\r", "").replace("\n", "")
-                if text.strip():
-                    segments.append((text, left, height - top, height - bottom))
-            pages.append(_with_hints(_join_segments(segments), font_changes=False))
+            pages.append(_with_hints(reading_order(_pdfium_words(textpage, page.get_height()))))
             textpage.close()
             page.close()
         return pages
@@ -60,62 +64,67 @@ def pypdfium2_pages(path: Path) -> list[str]:
         pdf.close()
 
 
-def _join_segments(segments: list[tuple[str, float, float, float]]) -> list[tuple[str, float, float, float]]:
-    """Text segments that overlap vertically (one line; punctuation boxes sit high or low)
-    joined left to right, lines top to bottom."""
-    lines: list[list] = []
-    for text, x0, top, bottom in sorted(segments, key=lambda s: ((s[2] + s[3]) / 2, s[1])):
-        middle = (top + bottom) / 2
-        line = next((ln for ln in lines[-3:] if ln[2] <= middle <= ln[3]), None)
-        if line is None:
-            lines.append([[(x0, text)], x0, top, bottom])
+def _pdfium_words(textpage, height: float) -> list[Word]:
+    """Characters in content order joined into words: a space, a generated character, a jump
+    back or down, or a gap over ``WORD_GAP`` of the font size ends a word."""
+    import pypdfium2.raw as pdfium_c
+
+    words: list[Word] = []
+    current: Word | None = None
+    for index in range(textpage.count_chars()):
+        char = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, index))
+        char = _PDFIUM_HYPHENS.get(char, char)
+        if char.isspace() or not char.isprintable() or pdfium_c.FPDFText_IsGenerated(textpage.raw, index) == 1:
+            current = None
+            continue
+        left, bottom, right, top = textpage.get_charbox(index, loose=True)
+        size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index) or (top - bottom)
+        top, bottom = height - top, height - bottom
+        if (current is not None and abs(current.size - size) < 0.01 and left >= current.x1 - 0.3 * size
+                and left - current.x1 <= WORD_GAP * size and abs(current.bottom - bottom) < 0.3 * size):
+            current.text += char
+            current.x1, current.top, current.bottom = right, min(current.top, top), max(current.bottom, bottom)
         else:
-            line[0].append((x0, text))
-            line[1], line[2], line[3] = min(line[1], x0), min(line[2], top), max(line[3], bottom)
-    out = []
-    for parts, x0, top, bottom in sorted(lines, key=lambda ln: ln[2]):
-        text = ""
-        for _, part in sorted(parts):
-            text += part if not text or clean.is_wide(part[:1]) or clean.is_wide(text[-1:]) or text.endswith(" ") \
-                else " " + part
-        out.append((text, x0, top, bottom))
-    return out
+            current = Word(char, left, right, top, bottom, size)
+            words.append(current)
+    return words
 
 
-def _with_hints(lines: list[tuple[str, float, float, float]], *, font_changes: bool = True) -> str:
+def _with_hints(lines: list[TextLine]) -> str:
     """Page text with paragraph hints for the reflow: an empty line before a line that follows a
-    vertical gap or changes font size (titles, headings, footnotes), '  ' before an indented one.
-
-    A gap is a baseline-to-baseline distance well over the page's median; ``font_changes`` is
-    off for engines whose boxes are tight around the glyphs (their heights vary with the script).
-    """
-    heights = sorted(max(1.0, bottom - top) for _, _, top, bottom in lines)
-    height = heights[len(heights) // 2] if heights else 1.0
-    pitches = sorted(b2[3] - b1[3] for b1, b2 in zip(lines, lines[1:]) if b2[3] > b1[3])
-    pitch = pitches[(len(pitches) - 1) // 3] if pitches else 1.5 * height  # body lines dominate
-    left = min((x0 for _, x0, _, _ in lines), default=0)
+    vertical gap or changes font size (titles, headings, footnotes), '  ' before one indented
+    from its column's left edge. A gap is a baseline-to-baseline distance well over the page's
+    typical one, scaled for type larger than the page's (a jump up to the next column is none)."""
+    pitches = sorted(b.bottom - a.bottom for a, b in zip(lines, lines[1:]) if b.bottom > a.bottom)
+    sizes = sorted(line.size for line in lines)
+    pitch = pitches[(len(pitches) - 1) // 3] if pitches else 1.5 * (sizes[len(sizes) // 2] if sizes else 10)
+    size = sizes[len(sizes) // 2] if sizes else 10
     out: list[str] = []
-    previous = None
-    for text, x0, top, bottom in lines:
-        size = max(1.0, bottom - top)
-        if previous is not None:
-            prev_size = max(1.0, previous[1] - previous[0])
-            if bottom - previous[1] > 1.4 * pitch or (font_changes and abs(size - prev_size) > 0.15 * prev_size):
-                out.append("")
-        out.append(("  " if x0 - left > 1.5 * height else "") + text.strip())
-        previous = (top, bottom)
+    previous: TextLine | None = None
+    for line in lines:
+        if previous is not None and (line.bottom - previous.bottom > 1.4 * pitch * max(1.0, line.size / size)
+                                     or abs(line.size - previous.size) > 0.15 * previous.size):
+            out.append("")
+        out.append(("  " if line.x0 - line.left > 1.0 * line.size else "") + line.text.strip())
+        previous = line
     return "\n".join(out)
 
 
-ENGINES: dict[str, Callable[[Path], list[str]]] = {"pdfplumber": pdfplumber_pages, "pypdfium2": pypdfium2_pages}
+def _check_pages(path: Path, pages: int, max_pages: int | None) -> None:
+    if max_pages is not None and pages > max_pages:
+        raise IrtagError(Errors.E080.format(path=path, pages=pages, limit=max_pages))
 
 
-def extract_pages(path: Path, engine: str = "pdfplumber") -> list[str]:
-    """Page texts with the named engine; engine errors become E006/E007 naming the file."""
+ENGINES: dict[str, Callable[[Path, int | None], list[str]]] = {"pdfplumber": pdfplumber_pages, "pypdfium2": pypdfium2_pages}
+
+
+def extract_pages(path: Path, engine: str = "pdfplumber", max_pages: int | None = MAX_PAGES) -> list[str]:
+    """Page texts with the named engine; engine errors become E006/E007 naming the file, more
+    than ``max_pages`` pages E080 (checked before any page is read)."""
     if engine not in ENGINES:
         raise IrtagError(Errors.E011.format(engine=engine, engines=", ".join(ENGINES)))
     try:
-        return ENGINES[engine](path)
+        return ENGINES[engine](path, max_pages)
     except IrtagError:
         raise
     except Exception as err:  # engines raise many types (pdfminer, PdfiumError, struct, zlib…)
@@ -127,7 +136,7 @@ def extract_pages(path: Path, engine: str = "pdfplumber") -> list[str]:
         raise IrtagError(Errors.E006.format(path=path, reason=reason)) from None
 
 
-def read(path: Path, data: bytes, *, engine: str = "pdfplumber") -> Parsed:
+def read(path: Path, data: bytes, *, engine: str = "pdfplumber", max_pages: int | None = MAX_PAGES) -> Parsed:
     """Check the bytes look like a whole PDF, extract, drop page furniture, reflow."""
     if engine not in ENGINES:
         raise IrtagError(Errors.E011.format(engine=engine, engines=", ".join(ENGINES)))
@@ -135,7 +144,7 @@ def read(path: Path, data: bytes, *, engine: str = "pdfplumber") -> Parsed:
         raise IrtagError(Errors.E006.format(path=path, reason="no %PDF header"))
     if b"%%EOF" not in data[-2048:]:
         raise IrtagError(Errors.E006.format(path=path, reason="truncated: no %%EOF marker at the end"))
-    pages = extract_pages(path, engine)
+    pages = extract_pages(path, engine, max_pages)
     if not any(page.strip() for page in pages):
         raise IrtagError(Errors.E008.format(path=path))
     lines = page_lines(pages)
@@ -145,17 +154,11 @@ def read(path: Path, data: bytes, *, engine: str = "pdfplumber") -> Parsed:
 def page_lines(pages: list[str]) -> list[Line]:
     """All lines with their page; running headers/footers marked, page numbers dropped.
 
-    A header or footer is a line among the first/last ``EDGE_LINES`` of a page that recurs
-    (digits ignored) on at least half of the pages, and on two at least. Empty lines (layout
-    hints) next to removed or marked page furniture are dropped with it.
+    Headers and footers are found by :func:`running_lines`. Empty lines (layout hints) next
+    to removed or marked page furniture are dropped with it.
     """
     split = [page.split("\n") for page in pages]
-    edge_keys: Counter[str] = Counter()
-    for lines in split:
-        text_lines = [t for t in lines if t.strip()]
-        edge_keys.update({_key(t) for t in text_lines[:EDGE_LINES] + text_lines[-EDGE_LINES:]})
-    threshold = max(2, (len(pages) + 1) // 2)
-    repeated = {key for key, count in edge_keys.items() if count >= threshold and key}
+    repeated = running_lines(split)
     out: list[Line] = []
     for number, lines in enumerate(split, start=1):
         positions = [i for i, t in enumerate(lines) if t.strip()]
@@ -173,6 +176,32 @@ def page_lines(pages: list[str]) -> list[Line]:
             page.append(Line(raw, page=number, role=role, indent=raw.startswith("  ")))
         out.extend(_drop_furniture_gaps(page))
     return out
+
+
+def running_lines(pages: list[list[str]]) -> set[str]:
+    """Keys (:func:`_key`: digits ignored) of running headers and footers.
+
+    A line among the first/last ``EDGE_LINES`` of a page is running furniture when it recurs
+    on at least half of the pages (and two), or on two pages of the same parity or more that
+    make up half of that parity's pages over the stretch where it occurs: books and journals
+    put one header on even pages and another (often the chapter's) on odd ones.
+    """
+    where: dict[str, list[int]] = {}
+    for number, lines in enumerate(pages, start=1):
+        text_lines = [t for t in lines if t.strip()]
+        for key in {_key(t) for t in text_lines[:EDGE_LINES] + text_lines[-EDGE_LINES:]}:
+            if key and clean.display_width(key) <= 120:
+                where.setdefault(key, []).append(number)
+    repeated = set()
+    for key, numbers in where.items():
+        if len(numbers) >= max(2, (len(pages) + 1) // 2):
+            repeated.add(key)
+            continue
+        for parity in (0, 1):
+            same = [n for n in numbers if n % 2 == parity]
+            if len(same) >= 2 and len(same) >= 0.5 * ((same[-1] - same[0]) // 2 + 1):
+                repeated.add(key)
+    return repeated
 
 
 def _drop_furniture_gaps(page: list[Line]) -> list[Line]:

@@ -15,6 +15,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from pipeline.document import Document, Metadata, Note, Paragraph, Section
+from pipeline.errors import Warnings
 from pipeline.ingest import clean, metadata
 from pipeline.ingest.layout import Block, heading_like, line_role
 
@@ -23,6 +24,19 @@ KIND_ORDER = ("title", "abstract", "body", "references", "notes", "furniture")
 _TITLE_LABEL_RE = re.compile(r"^\s*【([^】]{1,12})】\s*")
 _LEADING_PAGE_RE = re.compile(r"^\d{1,4}\s+(?=[A-Z])")
 _TRAILING_STAR_RE = re.compile(r"\s*([*＊]+)\s*$")
+#: A journal's citation line on an article's first page ('Journal of X, Vol. 12, No. 3 (2024),
+#: pp. 45-67', '国际展望 2024年第3期'): furniture, never the title.
+_JOURNAL_LINE_RE = re.compile(r"\b(?:Vol\.|Volume\s+\d|No\.\s*\d|pp\.\s*\d|ISSN)|\d{4}\s*年\s*第\s*\d{1,2}\s*期")
+#: A note opening with a raised number, as the PDF reader writes it ('^3 See …').
+_RAISED_MARKER_RE = re.compile(r"^\^(\d{1,3})\s*")
+#: An English affiliation line of the front matter ('Department of X, Y University').
+_AFFILIATION_EN_RE = re.compile(r"\b(?:University|Institute|Department|School|College|Centre|Center|Faculty)\b")
+#: Body paragraphs an article has before a title block followed by its own abstract is taken
+#: for the next article's.
+_ARTICLE_MIN_BODY = 3
+#: Furniture is "in bulk" (a warning) from this many characters or this share of the text on.
+_BULK_CHARS = 1000
+_BULK_SHARE = 0.2
 #: The number of a reference entry: '[12] …', '［12］…', '12. …', '12．…'.
 _ENTRY_NUMBER_RE = re.compile(r"^\s*(?:[\[［](\d{1,3})[\]］]|(\d{1,3})[.．、](?!\d))\s*")
 
@@ -78,6 +92,8 @@ class _Classifier:
         self.keywords_en: list[str] = []
         self.header = ""  # the first running header: the short title when it occurs once
         self.headers = 0
+        self.body_paragraphs = 0
+        self.cut: tuple[int, str, str] | None = None  # (item index, line, reason) where the tail began
         fm_title = self.meta.title
         label = _TITLE_LABEL_RE.match(fm_title)
         if label:
@@ -103,6 +119,9 @@ class _Classifier:
 
     def note(self, text: str, block: Block, kind: str = "notes") -> None:
         marker, body = clean.split_leading_marker(text)
+        raised = _RAISED_MARKER_RE.match(text) if not marker else None
+        if raised:  # '^3 See …': a PDF's raised note number
+            marker, body = raised.group(1), text[raised.end():]
         self.add(text, kind, block)
         if kind != "notes" or not marker:
             return
@@ -143,7 +162,7 @@ class _Classifier:
         if role == "furniture":
             # WeChat's tipping/QR block or an image file name (OCR of figures) ends the article
             if (len(text) <= 40 and metadata.TAIL_RE.search(text)) or re.search(r"\.(png|jpe?g|gif)$", text, re.I):
-                self.tail = True
+                self.start_tail(text, "the end of the article (web page furniture)")
             return self.furniture(text, block)
         label = metadata.match_label(text)
         if label is not None and role != "title":
@@ -152,7 +171,10 @@ class _Classifier:
             return self.note(text, block)
         if role == "entry" or (self.zone == "refs" and role != "title"):
             return self.note(text, block, self.refs_kind if self.zone == "refs" else "notes")
-        if role == "caption":
+        if role == "caption" or (self.zone == "front" and clean.display_width(text) <= 160
+                                 and not clean.ends_sentence(text) and not self.abstracts
+                                 and (_JOURNAL_LINE_RE.search(text) or (
+                                     self.last == "author" and _AFFILIATION_EN_RE.search(text)))):
             return self.furniture(text, block)
         if self.is_title(index, text, role):
             return
@@ -175,6 +197,7 @@ class _Classifier:
         self.open_label = ""
         self.last = "body"
         self.zone = "body"
+        self.body_paragraphs += 1
         if role == "heading":
             self.body_group += 1
             self.add(text, "body", block, group=f"body{self.body_group}", heading=True)
@@ -199,8 +222,10 @@ class _Classifier:
                 return False
         elif (self.zone == "body" and candidate and not has_cjk and short
               and self.lookahead_abstract_en(index)):
-            if "en" in self.titles:  # the next article's English title: the rest is not ours
-                self.tail = True
+            if "en" in self.titles:
+                if not self.next_article():
+                    return False
+                self.start_tail(text, "the title of the next article")  # the rest is not ours
                 self.furniture(text, block)
                 return True
             text = _LEADING_PAGE_RE.sub("", text)
@@ -212,6 +237,16 @@ class _Classifier:
         self.last = "title"
         self.add(text, "title", block, group=f"title_{lang}")
         return True
+
+    def next_article(self) -> bool:
+        """Is an English title block followed by an abstract, met in the body, another
+        article's (a journal issue's table of parallel abstracts, seed 002)? Only once this
+        article has had its own English abstract and a body: an ordinary paper has one of each."""
+        return "abstract_en" in self.abstracts and self.body_paragraphs >= _ARTICLE_MIN_BODY
+
+    def start_tail(self, text: str, reason: str) -> None:
+        self.tail = True
+        self.cut = (len(self.items), text, reason)
 
     def labelled(self, label: metadata.Label, text: str, block: Block) -> None:
         kind = label.kind
@@ -307,10 +342,12 @@ def _merge_number_headings(blocks: list[Block]) -> list[Block]:
     return merged
 
 
-def classify(parsed: Parsed) -> tuple[list[Item], list[NoteRef], Metadata]:
-    """Section kind of every block, metadata, and notes paired with their markers."""
+def classify(parsed: Parsed, source: str = "") -> tuple[list[Item], list[NoteRef], Metadata]:
+    """Section kind of every block, metadata, and notes paired with their markers; a W030
+    naming ``source`` is added to ``parsed.warnings`` when the tail went to furniture in bulk."""
     state = _Classifier(parsed)
     state.run()
+    parsed.warnings.extend(_cut_warning(state, source))
     numbered = {}
     for item in state.items:
         match = _ENTRY_NUMBER_RE.match(item.text) if item.kind == "references" else None
@@ -326,7 +363,7 @@ def classify(parsed: Parsed) -> tuple[list[Item], list[NoteRef], Metadata]:
 
 def assemble(parsed: Parsed, *, doc_id: str, source: str) -> Document:
     """Lay out the classified paragraphs as one text with sections, paragraphs and notes."""
-    items, orphans, meta = classify(parsed)
+    items, orphans, meta = classify(parsed, source)
     groups: dict[str, list[Item]] = {}
     for item in items:
         groups.setdefault(item.group, []).append(item)
@@ -365,6 +402,9 @@ def assemble(parsed: Parsed, *, doc_id: str, source: str) -> Document:
     text = "".join(pieces)
     notes.extend(Note(ref.marker, ref.text, None) for ref in orphans)
     body = "".join(text[s.start:s.end] for s in sections if s.kind == "body")
+    furniture = sum(s.end - s.start for s in sections if s.kind == "furniture")
+    if len(text) >= _BULK_CHARS and furniture > 0.5 * len(text):
+        parsed.warnings.append(Warnings.W031.format(path=source, share=furniture / len(text)))
     coded = "".join(text[s.start:s.end] for s in sections if s.kind in ("title", "abstract", "body"))
     return Document(
         id=doc_id, source=source, format=parsed.format, lang=clean.lang_of(body or coded or text),
@@ -372,6 +412,20 @@ def assemble(parsed: Parsed, *, doc_id: str, source: str) -> Document:
         references=[_ENTRY_NUMBER_RE.sub("", i.text) for i in items if i.kind == "references" and not i.heading],
         warnings=list(parsed.warnings), page_starts=_page_starts(pages, parsed, cursor),
     )
+
+
+def _cut_warning(state: _Classifier, source: str) -> list[str]:
+    """W030 when the end of a document went to furniture: always for a guessed next article,
+    for end-of-page furniture when it is in bulk (see ``_BULK_*``)."""
+    if state.cut is None:
+        return []
+    at, line, reason = state.cut
+    cut = state.items[at:]
+    chars = sum(len(item.text) for item in cut)
+    total = sum(len(item.text) for item in state.items) or 1
+    if "next article" not in reason and chars < min(_BULK_CHARS, _BULK_SHARE * total):
+        return []
+    return [Warnings.W030.format(path=source, paragraphs=len(cut), chars=chars, line=line[:60], reason=reason)]
 
 
 def _page_starts(first_offset: dict[int, int], parsed: Parsed, end: int) -> list[int]:
