@@ -20,6 +20,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
+	$(BIN)/irtag train --if-stale
 	$(BIN)/python benchmarks/bench_pipeline.py
 
 clean:

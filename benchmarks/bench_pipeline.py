@@ -97,10 +97,11 @@ def phase_segment(files: list[Path], engine: str) -> dict:
 
 
 def phase_irtag(files: list[Path], out: Path, tag: bool, engine: str) -> dict:
-    from pipeline.batch import build_pipeline, run_batch
+    from pipeline import RunConfig, load
+    from pipeline.batch import run_batch
 
-    pipeline = build_pipeline(tag=tag, segmenter_engine=engine)  # load models and dictionaries
-    pipeline(__import__("pipeline.ingest", fromlist=["read_document"]).read_document(files[0]))
+    pipeline = load(RunConfig.load(segmenter=engine), tag=tag)  # load models and dictionaries
+    pipeline.process_file(files[0])
     started = time.perf_counter()
     summary = run_batch(files, out, lambda: pipeline)
     seconds = time.perf_counter() - started

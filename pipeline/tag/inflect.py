@@ -36,18 +36,7 @@ def _word_forms(word: str) -> set[str]:
         forms.add(stem)
         forms.update(_IRREGULAR.get(stem, ()))
         consonant_y = stem.endswith("y") and stem[-2] not in _VOWELS
-        if stem.endswith(("s", "x", "z", "ch", "sh")):
-            forms.add(stem + "es")
-        elif consonant_y:
-            forms.add(stem[:-1] + "ies")
-        else:
-            forms.add(stem + "s")
-        if stem.endswith("e"):
-            forms.add(stem + "d")
-        elif consonant_y:
-            forms.add(stem[:-1] + "ied")
-        else:
-            forms.add(stem + "ed")
+        forms.update({_regular(stem, "s", consonant_y), _regular(stem, "ed", consonant_y)})
         if stem.endswith("ie"):
             forms.add(stem[:-2] + "ying")
         elif stem.endswith("e") and not stem.endswith(("ee", "ye", "oe")):
@@ -57,6 +46,17 @@ def _word_forms(word: str) -> set[str]:
         if stem[-1] not in _VOWELS | {"w", "x", "y"} and stem[-2] in _VOWELS and stem[-3] not in _VOWELS:
             forms.update({stem + stem[-1] + "ed", stem + stem[-1] + "ing"})
     return forms
+
+
+def _regular(stem: str, suffix: str, consonant_y: bool) -> str:
+    """``stem`` + 's' or 'ed' with the spelling rules: boxes, agreed, policies, applied."""
+    if suffix == "s" and stem.endswith(("s", "x", "z", "ch", "sh")):
+        return stem + "es"
+    if suffix == "ed" and stem.endswith("e"):
+        return stem + "d"
+    if consonant_y:
+        return stem[:-1] + "i" + ("es" if suffix == "s" else "ed")
+    return stem + suffix
 
 
 def english_variants(term: str) -> set[str]:
