@@ -50,10 +50,25 @@ class Errors(metaclass=_WithCodes):
     E053 = "{path}: row {row}: unknown {scheme} label(s) {labels}; valid: {valid}"
     E052 = "cross-validation needs at least 2 gold documents (found {n}) besides the examples"
     E054 = "cross-validation needs at least 2 units to hold out (gold documents, hand-written passages or rows); found {n}"
+    # hostile input: limits that keep one file from hanging a batch, and files that are not what they say
+    E060 = ("{path}: HTML nested more than {limit} elements deep, over the nesting limit "
+            "(raise it with --max-html-depth)")
+    E061 = ("{path}: DOCX would inflate to {size_mb:.1f} MB ({what}), over the {limit_mb:g} MB limit "
+            "(raise it with --max-inflated-mb)")
+    E062 = ("{path}: DOCX part {part} inflates {ratio:.0f} times its compressed size, over the limit of "
+            "{limit:g} (a zip bomb?; raise it with --max-inflate-ratio)")
+    E063 = "{path}: not a Word document: the archive has no main document part ({part})"
+    E064 = ("{path}: {chars} characters of text, over the limit of {limit} per document "
+            "(split the file or raise it with --max-chars)")
+    E065 = "{path}: same bytes as {first} (document {doc_id}); tagged once, under the first file"
 
 
 class Warnings(metaclass=_WithCodes):
     W001 = "{path}: text decoded as {encoding} (not UTF-8)"
+    # hostile input: repairs made while reading
+    W010 = "{path}: lines in mixed encodings: {utf8} non-ASCII line(s) read as UTF-8, {other} as {encoding}"
+    W011 = "{path}: declared {declared} but the bytes are not {declared}; decoded as {encoding}"
+    W012 = "{path}: removed {count} character(s) that are not text ({kinds})"
 
 
 class IrtagError(ValueError):

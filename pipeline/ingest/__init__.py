@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from pipeline.document import Document, content_id
 from pipeline.errors import Errors, IrtagError
-from pipeline.ingest import docx, html, pdf, text
+from pipeline.ingest import clean, docx, html, pdf, text
 from pipeline.ingest.structure import Parsed, assemble
 
 Reader = Callable[..., Parsed]
@@ -36,13 +36,26 @@ READERS: dict[str, Reader] = {
 __all__ = ["READERS", "read_document"]
 
 
-def read_document(path: str | os.PathLike, *, max_size_mb: float = 50, pdf_engine: str = "pdfplumber") -> Document:
+#: Defaults of the limits that keep one hostile file from hanging a batch (see read_document).
+MAX_CHARS = 2_000_000
+MAX_HTML_DEPTH = 1_000
+MAX_INFLATED_MB = 200.0
+MAX_INFLATE_RATIO = 100.0
+
+
+def read_document(path: str | os.PathLike, *, max_size_mb: float = 50, pdf_engine: str = "pdfplumber",
+                  max_chars: int = MAX_CHARS, max_html_depth: int = MAX_HTML_DEPTH,
+                  max_inflated_mb: float = MAX_INFLATED_MB, max_inflate_ratio: float = MAX_INFLATE_RATIO) -> Document:
     """Read one file into a Document (no sentences yet; ``segment`` adds them).
 
     Raises :class:`IrtagError` naming the file and the reason: E010 missing, E001 unsupported
     suffix, E003 over ``max_size_mb`` (checked before reading), E002 empty, E004/E005 undecodable
     or binary text, E006-E008 unreadable/encrypted/textless PDF, E009 unreadable DOCX,
-    E011 unknown ``pdf_engine`` ('pdfplumber' or 'pypdfium2').
+    E011 unknown ``pdf_engine`` ('pdfplumber' or 'pypdfium2'), E060 HTML nested deeper than
+    ``max_html_depth``, E061/E062 a DOCX that would inflate past ``max_inflated_mb`` or more
+    than ``max_inflate_ratio`` times (checked before inflating), E063 a DOCX without its
+    document part, E064 more than ``max_chars`` characters of text. Controls, NULs, ANSI
+    escapes, lone surrogates and noncharacters are removed, with a W012 warning.
     """
     path = Path(path)
     if not path.exists():
@@ -57,8 +70,15 @@ def read_document(path: str | os.PathLike, *, max_size_mb: float = 50, pdf_engin
     data = path.read_bytes()
     if not data.strip():
         raise IrtagError(Errors.E002.format(path=path))
-    options: dict[str, Any] = {"engine": pdf_engine} if reader is pdf.read else {}
+    options: dict[str, Any] = {
+        pdf.read: {"engine": pdf_engine},
+        text.read: {"max_chars": max_chars},
+        html.read: {"max_depth": max_html_depth},
+        docx.read: {"max_inflated_mb": max_inflated_mb, "max_ratio": max_inflate_ratio},
+    }.get(reader, {})
     parsed = reader(path, data, **options)
+    clean.check_length(path, sum(len(block.text) for block in parsed.blocks), max_chars)
+    clean.scrub_parsed(parsed, path)
     if not any(block.text.strip() for block in parsed.blocks):
         raise IrtagError((Errors.E008 if reader is pdf.read else Errors.E002).format(path=path))
     return assemble(parsed, doc_id=content_id(data), source=str(path))
