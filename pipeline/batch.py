@@ -50,20 +50,42 @@ class Pipeline:
 
 def discover(inputs: Iterable[str | os.PathLike]) -> list[Path]:
     """Every supported file under the given files and folders, in a stable order."""
+    return scan(inputs)[0]
+
+
+def scan(inputs: Iterable[str | os.PathLike]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The files :func:`discover` finds, and ``(path, reason)`` for what a folder holds but is
+    not read: hidden files and dot-folders, broken or looping links, links to folders (not
+    followed, so a link loop cannot recur)."""
     found: list[Path] = []
+    skipped: list[tuple[str, str]] = []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                       and not any(part.startswith(".") for part in p.relative_to(path).parts))
-            )
+            for entry in sorted(path.rglob("*")):
+                parts = entry.relative_to(path).parts
+                if any(part.startswith(".") for part in parts[:-1]):
+                    continue  # inside a dot-folder: the folder itself is listed once
+                reason = _skip_reason(entry)
+                if reason:
+                    skipped.append((str(entry), reason))
+                elif entry.is_file() and entry.suffix.lower() in SUPPORTED_SUFFIXES:
+                    found.append(entry)
         elif path.is_file():
             found.append(path)
         else:
             raise IrtagError(Errors.E010.format(path=path))
-    unique: dict[Path, None] = dict.fromkeys(found)
-    return list(unique)
+    return list(dict.fromkeys(found)), skipped
+
+
+def _skip_reason(entry: Path) -> str:
+    if entry.name.startswith("."):
+        return "hidden folder" if entry.is_dir() and not entry.is_symlink() else "hidden file"
+    if entry.is_symlink() and not entry.exists():
+        return "broken or looping link"
+    if entry.is_symlink() and entry.is_dir():
+        return "link to a folder (not followed)"
+    return ""
 
 
 @dataclass
@@ -120,6 +142,8 @@ class RunSummary:
     files: int = 0
     documents: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
+    #: (path, reason) of what the input folders hold but the batch did not read (see ``scan``)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
     sentences_by_doc: dict[str, Counter] = field(default_factory=dict)
     seconds: float = 0.0
     bytes_in: int = 0
@@ -162,19 +186,24 @@ def run_batch(
 
     out = Path(out_dir)
     (out / "docs").mkdir(parents=True, exist_ok=True)
-    paths = discover(inputs)
-    summary = RunSummary(files=len(paths))
+    paths, skipped = scan(inputs)
+    summary = RunSummary(files=len(paths), skipped=skipped)
     doc_ids: list[str] = []
+    first_with: dict[str, Path] = {}  # doc id -> the file that gave it: same bytes, same id
     started = time.perf_counter()
     with CsvTable(out / "sentences.csv", SENTENCE_COLUMNS) as sentences, \
             CsvTable(out / "errors.csv", ("path", "error")) as errors:
         for outcome in process_many(paths, factory, workers=workers):
             summary.bytes_in += outcome.path.stat().st_size if outcome.path.exists() else 0
+            if outcome.doc is not None and outcome.doc.id in first_with:
+                outcome = Outcome(outcome.path, error=Errors.E065.format(
+                    path=outcome.path, first=first_with[outcome.doc.id], doc_id=outcome.doc.id))
             if outcome.doc is None:
                 summary.errors.append((str(outcome.path), outcome.error))
                 errors.write_rows([{"path": str(outcome.path), "error": outcome.error}])
             else:
                 doc = outcome.doc
+                first_with[doc.id] = outcome.path
                 write_document_jsonl(doc, out / "docs" / f"{doc.id}.jsonl")
                 doc_ids.append(doc.id)
                 sentences.write_rows(sentence_row(doc, s) for s in doc.sentences())

@@ -61,6 +61,8 @@ class Errors(metaclass=_WithCodes):
     E064 = ("{path}: {chars} characters of text, over the limit of {limit} per document "
             "(split the file or raise it with --max-chars)")
     E065 = "{path}: same bytes as {first} (document {doc_id}); tagged once, under the first file"
+    E066 = "{path}: is a folder, not a file"
+    E067 = "{path}: cannot read the file ({reason})"
 
 
 class Warnings(metaclass=_WithCodes):

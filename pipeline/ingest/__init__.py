@@ -54,12 +54,28 @@ def read_document(path: str | os.PathLike, *, max_size_mb: float = 50, pdf_engin
     E011 unknown ``pdf_engine`` ('pdfplumber' or 'pypdfium2'), E060 HTML nested deeper than
     ``max_html_depth``, E061/E062 a DOCX that would inflate past ``max_inflated_mb`` or more
     than ``max_inflate_ratio`` times (checked before inflating), E063 a DOCX without its
-    document part, E064 more than ``max_chars`` characters of text. Controls, NULs, ANSI
+    document part, E064 more than ``max_chars`` characters of text, E066 a folder, E067 a file
+    that cannot be read (permissions). Messages are one line. Controls, NULs, ANSI
     escapes, lone surrogates and noncharacters are removed, with a W012 warning.
     """
     path = Path(path)
+    try:
+        return _read(path, max_size_mb=max_size_mb, pdf_engine=pdf_engine, max_chars=max_chars,
+                     max_html_depth=max_html_depth, max_inflated_mb=max_inflated_mb,
+                     max_inflate_ratio=max_inflate_ratio)
+    except IrtagError as err:  # a file name may hold a newline; the message stays one line
+        message = str(err)
+        if "\n" in message or "\r" in message:
+            raise IrtagError(message.replace("\r", "\\r").replace("\n", "\\n")) from None
+        raise
+
+
+def _read(path: Path, *, max_size_mb: float, pdf_engine: str, max_chars: int, max_html_depth: int,
+          max_inflated_mb: float, max_inflate_ratio: float) -> Document:
     if not path.exists():
         raise IrtagError(Errors.E010.format(path=path))
+    if path.is_dir():
+        raise IrtagError(Errors.E066.format(path=path))
     suffix = path.suffix.lower()
     reader = READERS.get(suffix)
     if reader is None or not path.is_file():
@@ -67,7 +83,10 @@ def read_document(path: str | os.PathLike, *, max_size_mb: float = 50, pdf_engin
     size = path.stat().st_size
     if size > max_size_mb * 1024 * 1024:
         raise IrtagError(Errors.E003.format(path=path, size_mb=size / 1024 / 1024, limit_mb=max_size_mb))
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise IrtagError(Errors.E067.format(path=path, reason=err.strerror or type(err).__name__)) from None
     if not data.strip():
         raise IrtagError(Errors.E002.format(path=path))
     options: dict[str, Any] = {
