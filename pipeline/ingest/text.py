@@ -80,10 +80,11 @@ class Decoded(NamedTuple):
 def decode(data: bytes, path: Path | str) -> Decoded:
     """The text, the encoding it was decoded from and a warning where that was not plain UTF-8.
 
-    In order: a byte-order mark; UTF-16/32 by where the NUL bytes fall; UTF-8 (lone
-    surrogates allowed, :func:`clean.scrub` removes them); UTF-16 without NULs (Chinese) when
-    nearly every character it yields is text; UTF-8 lines mixed with legacy lines; then the
-    legacy ``CANDIDATE_ENCODINGS``. Raises E005 for binary data, E004 when no candidate
+    In order: a byte-order mark; UTF-16/32 by where the NUL bytes fall; UTF-16 without NULs
+    (Chinese) when nearly every character it yields is text, where the bytes are not UTF-8 or
+    look binary; binary (over 5 % control bytes); UTF-8 (lone surrogates allowed,
+    :func:`clean.scrub` removes them); UTF-8 lines mixed with legacy lines; then the legacy
+    ``CANDIDATE_ENCODINGS``. Raises E005 for binary data, E004 when no candidate
     decodes strictly to plausible text, E002 when the text is only whitespace.
     """
     for bom, name in _BOMS:
@@ -96,16 +97,17 @@ def decode(data: bytes, path: Path | str) -> Decoded:
     text = _strict(data, wide) if wide else None
     if text is not None:
         return _result(text, wide, path)
-    try:
-        return _result(data.decode("utf-8", "surrogatepass"), "utf-8", path)
-    except UnicodeDecodeError:
-        pass
-    for name in ("utf-16-le", "utf-16-be"):
-        text = _strict(data, name) if len(data) % 2 == 0 else None
-        if text is not None and _mostly_text(text):
-            return _result(text, name, path)
-    if _control_share(data) > 0.05:
+    utf8 = _strict(data, "utf-8", "surrogatepass")
+    binary_like = _control_share(data) > 0.05
+    if utf8 is None or binary_like:  # Chinese UTF-16 has no NULs, but ~5 % bytes below 32
+        for name in ("utf-16-le", "utf-16-be"):
+            text = _strict(data, name) if len(data) % 2 == 0 else None
+            if text is not None and _mostly_text(text):
+                return _result(text, name, path)
+    if binary_like:
         raise IrtagError(Errors.E005.format(path=path))
+    if utf8 is not None:
+        return _result(utf8, "utf-8", path)
     mixed = _by_line(data, path)
     if mixed is not None:
         return mixed
@@ -122,9 +124,9 @@ def _result(text: str, encoding: str, path: Path | str) -> Decoded:
     return Decoded(_checked(text, path), encoding, warnings)
 
 
-def _strict(data: bytes, encoding: str) -> str | None:
+def _strict(data: bytes, encoding: str, errors: str = "strict") -> str | None:
     try:
-        return data.decode(encoding)
+        return data.decode(encoding, errors)
     except UnicodeDecodeError:
         return None
 
@@ -226,11 +228,12 @@ def _control_share(data: bytes) -> float:
 
 
 def _plausible(text: str) -> bool:
-    """Few unassigned, private-use or control characters: decoded text, not noise (lone
-    surrogates are not counted: they come from UTF-8 surrogate bytes, which scrub removes)."""
+    """Few unassigned or private-use characters: decoded text, not noise. Controls, lone
+    surrogates and noncharacters (U+FFFF …) are not counted: binary was refused on its control bytes already, and
+    :func:`clean.scrub` removes the few that text holds."""
     sample = text[:_SAMPLE]
-    bad = sum(1 for c in sample if unicodedata.category(c) in ("Co", "Cn")
-              or (unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\x1b") or c == "\ufffd")
+    bad = sum(1 for c in sample if unicodedata.category(c) == "Co" or c == "\ufffd"
+              or (unicodedata.category(c) == "Cn" and not 0xFDD0 <= ord(c) <= 0xFDEF and ord(c) & 0xFFFE != 0xFFFE))
     return bad <= 0.01 * max(1, len(sample))
 
 
