@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from pipeline.document import Document
 from pipeline.errors import Errors, IrtagError
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")  # = ingest.READERS
 
 Stage = Callable[[Document], Document]
 
@@ -196,8 +196,9 @@ def run_batch(
         for outcome in process_many(paths, factory, workers=workers):
             summary.bytes_in += outcome.path.stat().st_size if outcome.path.exists() else 0
             if outcome.doc is not None and outcome.doc.id in first_with:
-                outcome = Outcome(outcome.path, error=Errors.E065.format(
-                    path=outcome.path, first=first_with[outcome.doc.id], doc_id=outcome.doc.id))
+                duplicate = IrtagError(Errors.E065.format(path=outcome.path, first=first_with[outcome.doc.id],
+                                                          doc_id=outcome.doc.id))
+                outcome = Outcome(outcome.path, error=str(duplicate))  # one line, as every error
             if outcome.doc is None:
                 summary.errors.append((str(outcome.path), outcome.error))
                 errors.write_rows([{"path": str(outcome.path), "error": outcome.error}])

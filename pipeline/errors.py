@@ -74,4 +74,8 @@ class Warnings(metaclass=_WithCodes):
 
 
 class IrtagError(ValueError):
-    """An error the user can fix; the message names the file and the reason."""
+    """An error the user can fix; the message names the file and the reason, on one line (a
+    newline in a file name is shown as ``\\n``)."""
+
+    def __init__(self, message: str = "", *args: object) -> None:
+        super().__init__(message.replace("\r", "\\r").replace("\n", "\\n"), *args)

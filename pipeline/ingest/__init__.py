@@ -55,23 +55,10 @@ def read_document(path: str | os.PathLike, *, max_size_mb: float = 50, pdf_engin
     ``max_html_depth``, E061/E062 a DOCX that would inflate past ``max_inflated_mb`` or more
     than ``max_inflate_ratio`` times (checked before inflating), E063 a DOCX without its
     document part, E064 more than ``max_chars`` characters of text, E066 a folder, E067 a file
-    that cannot be read (permissions). Messages are one line. Controls, NULs, ANSI
+    that cannot be read (permissions). Controls, NULs, ANSI
     escapes, lone surrogates and noncharacters are removed, with a W012 warning.
     """
     path = Path(path)
-    try:
-        return _read(path, max_size_mb=max_size_mb, pdf_engine=pdf_engine, max_chars=max_chars,
-                     max_html_depth=max_html_depth, max_inflated_mb=max_inflated_mb,
-                     max_inflate_ratio=max_inflate_ratio)
-    except IrtagError as err:  # a file name may hold a newline; the message stays one line
-        message = str(err)
-        if "\n" in message or "\r" in message:
-            raise IrtagError(message.replace("\r", "\\r").replace("\n", "\\n")) from None
-        raise
-
-
-def _read(path: Path, *, max_size_mb: float, pdf_engine: str, max_chars: int, max_html_depth: int,
-          max_inflated_mb: float, max_inflate_ratio: float) -> Document:
     if not path.exists():
         raise IrtagError(Errors.E010.format(path=path))
     if path.is_dir():

@@ -215,7 +215,8 @@ def _encoded(name: str, text: str, encoding: str) -> Callable[[Path], Path]:
 
 
 def _named(name: str) -> Callable[[Path], Path]:
-    return lambda folder: _write(folder, name, EN)
+    """A good file under an awkward name (its text names it, so no two have the same bytes)."""
+    return lambda folder: _write(folder, name, EN + f"This file is called {name!r}.\n")
 
 
 def _symlink_loop(folder: Path) -> Path:
