@@ -23,7 +23,8 @@ from pipeline.ingest.layout import Line, reflow
 from pipeline.ingest.structure import Parsed
 
 #: Legacy encodings the detector chooses among when the bytes are not UTF-8/16/32 (charset-
-#: normalizer scores each on the text it yields; listed in order of preference on a tie).
+#: normalizer scores each on the text it yields; in order of preference on a tie, which a
+#: line or two of Chinese, Japanese or Korean often is: Chinese first, for this corpus).
 CANDIDATE_ENCODINGS = ("gb18030", "big5", "shift_jis", "euc_jp", "euc_kr", "cp1252", "latin_1")
 #: Single-byte Latin encodings decode any bytes: their text must be mostly ASCII to be believed.
 LATIN_ENCODINGS = ("cp1252", "latin_1")
@@ -56,7 +57,7 @@ _TABLE_RULE_RE = re.compile(r"^[\s|_:\-]*$")
 def read(path: Path, data: bytes, *, max_chars: int | None = None) -> Parsed:
     """Decode, strip markdown/WeChat syntax when present, and reflow lines into paragraphs."""
     decoded = decode(data, path)
-    text = decoded.text
+    text, removed = clean.scrub(decoded.text)  # before YAML front matter, which refuses controls
     if max_chars is not None:
         clean.check_length(path, len(text), max_chars)  # before the reflow, which is the costly part
     meta = Metadata()
@@ -68,7 +69,8 @@ def read(path: Path, data: bytes, *, max_chars: int | None = None) -> Parsed:
     meta.extra["encoding"] = decoded.encoding
     lines = markdown_lines(text) if is_md else [Line(t) for t in clean_inline(text).split("\n")]
     blocks = reflow(lines, wrapped=False if is_md else None)
-    return Parsed(format="md" if is_md else "txt", blocks=blocks, meta=meta, warnings=decoded.warnings)
+    return Parsed(format="md" if is_md else "txt", blocks=blocks, meta=meta,
+                  warnings=decoded.warnings + clean.removed_warnings(path, removed))
 
 
 class Decoded(NamedTuple):
@@ -197,7 +199,10 @@ def _legacy(data: bytes) -> tuple[str | None, str | None, list[str]]:
     from charset_normalizer import from_bytes
 
     tried: list[str] = []
-    for match in from_bytes(data, cp_isolation=list(CANDIDATE_ENCODINGS)):
+    # on a tie (short texts score 0 in several CJK encodings) the earlier candidate wins
+    matches = sorted(from_bytes(data, cp_isolation=list(CANDIDATE_ENCODINGS)),
+                     key=lambda m: (m.chaos, -m.coherence, CANDIDATE_ENCODINGS.index(m.encoding)))
+    for match in matches:
         tried.append(match.encoding)
         text = _strict(data, match.encoding) if match.chaos <= MAX_CHAOS else None
         if text is None or not _plausible(text):
