@@ -19,28 +19,52 @@ from pipeline.document import Document
 from pipeline.errors import Errors, IrtagError
 from pipeline.stages import Pipeline, load
 
+
 def discover(inputs: Iterable[str | os.PathLike]) -> list[Path]:
     """Every file under the given files and folders that a reader of the ingest dispatch table
     reads (:data:`pipeline.ingest.READERS`), in a stable order, except the files that
     bibliographic exports among them attach to their records (read with them)."""
+    return scan(inputs)[0]
+
+
+def scan(inputs: Iterable[str | os.PathLike]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The files :func:`discover` finds, and ``(path, reason)`` for what a folder holds but is
+    not read: hidden files and dot-folders, broken or looping links, links to folders (not
+    followed, so a link loop cannot recur)."""
     from pipeline.ingest import READERS
     from pipeline.ingest.bib import attached_files
 
     found: list[Path] = []
+    skipped: list[tuple[str, str]] = []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS
-                       and not any(part.startswith(".") for part in p.relative_to(path).parts))
-            )
+            for entry in sorted(path.rglob("*")):
+                parts = entry.relative_to(path).parts
+                if any(part.startswith(".") for part in parts[:-1]):
+                    continue  # inside a dot-folder: the folder itself is listed once
+                reason = _skip_reason(entry)
+                if reason:
+                    skipped.append((str(entry), reason))
+                elif entry.is_file() and entry.suffix.lower() in READERS:
+                    found.append(entry)
         elif path.is_file():
             found.append(path)
         else:
             raise IrtagError(Errors.E010.format(path=path))
     attached = attached_files(found)
-    unique: dict[Path, None] = dict.fromkeys(p for p in found if not attached or p.resolve() not in attached)
-    return list(unique)
+    unique = dict.fromkeys(p for p in found if not attached or p.resolve() not in attached)
+    return list(unique), skipped
+
+
+def _skip_reason(entry: Path) -> str:
+    if entry.name.startswith("."):
+        return "hidden folder" if entry.is_dir() and not entry.is_symlink() else "hidden file"
+    if entry.is_symlink() and not entry.exists():
+        return "broken or looping link"
+    if entry.is_symlink() and entry.is_dir():
+        return "link to a folder (not followed)"
+    return ""
 
 
 @dataclass
@@ -110,6 +134,8 @@ class RunSummary:
     errors: list[tuple[str, str]] = field(default_factory=list)
     #: (source of a skipped duplicate record, id of the document kept in its place)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
+    #: (path, reason) of what the input folders hold but the batch did not read (see ``scan``)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
     sentences_by_doc: dict[str, Counter] = field(default_factory=dict)
     seconds: float = 0.0
     bytes_in: int = 0
@@ -126,7 +152,9 @@ class RunSummary:
             cells = " ".join(f"{counts.get(lang, 0):>6}" for lang in langs)
             lines.append(f"{name:<40} {cells} {sum(counts.values()):>6}")
         lines.append(f"{self.documents}/{self.files} documents, {self.sentences} coded sentences, "
-                     f"{len(self.errors)} errors, {self.seconds:.1f} s -> {out_dir}")
+                     f"{len(self.errors)} errors, {len(self.duplicates)} duplicate records, "
+                     f"{len(self.skipped)} skipped (hidden or links), {self.seconds:.1f} s -> {out_dir}")
+        lines += [f"  skipped {path}: {reason}" for path, reason in self.skipped]
         return "\n".join(lines)
 
 
@@ -167,9 +195,10 @@ def run_batch(
     (out / "docs").mkdir(parents=True, exist_ok=True)
     if config is not None:
         write_json(out / "config.json", config.to_dict(), indent=1, sort_keys=True)
-    paths = discover(inputs)
-    summary = RunSummary(files=len(paths))
+    paths, skipped = scan(inputs)
+    summary = RunSummary(files=len(paths), skipped=skipped)
     doc_ids: list[str] = []
+    first_with: dict[str, Path] = {}  # doc id -> the file that gave it: same bytes, same id
     seen = DuplicateIndex()
     sized: set[Path] = set()
     started = time.perf_counter()
@@ -180,6 +209,10 @@ def run_batch(
             if outcome.path not in sized:  # a file of several records is counted once
                 sized.add(outcome.path)
                 summary.bytes_in += outcome.path.stat().st_size if outcome.path.exists() else 0
+            if outcome.doc is not None and outcome.doc.id in first_with:
+                duplicate = IrtagError(Errors.E065.format(path=outcome.path, first=first_with[outcome.doc.id],
+                                                          doc_id=outcome.doc.id))
+                outcome = Outcome(outcome.path, error=str(duplicate))  # one line, as every error
             if outcome.doc is None:
                 summary.errors.append((str(outcome.path), outcome.error))
                 errors.write_rows([{"path": str(outcome.path), "error": outcome.error}])
@@ -187,6 +220,7 @@ def run_batch(
                 _record_duplicate(outcome.doc, kept, out, summary, duplicates)
             else:
                 doc = outcome.doc
+                first_with[doc.id] = outcome.path
                 write_document_jsonl(doc, out / "docs" / f"{doc.id}.jsonl")
                 doc_ids.append(doc.id)
                 sentences.write_rows(sentence_row(doc, s) for s in doc.sentences())

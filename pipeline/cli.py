@@ -80,6 +80,12 @@ def cli() -> None:
 @models_option
 @click.option("--max-size-mb", type=float, default=None, help="Files larger than this are refused with an error [default: 50].")
 @click.option("--max-pages", type=int, default=None, help="PDFs with more pages are refused with an error [default: 2000].")
+@click.option("--max-chars", type=int, default=None, help="Documents with more characters of text are refused [default: 2000000].")
+@click.option("--max-html-depth", type=int, default=None, help="HTML nested deeper is refused [default: 1000].")
+@click.option("--max-inflated-mb", type=float, default=None,
+              help="DOCX archives that would inflate past this are refused, before inflating [default: 200].")
+@click.option("--max-inflate-ratio", type=float, default=None,
+              help="DOCX parts compressed more than this many times are refused (zip bombs) [default: 100].")
 @click.option("--workers", type=int, default=None, help="Processes to spread documents over [default: 1].")
 @click.option("--segmenter", type=click.Choice(["jieba", "rjieba"]), default=None,
               help="Chinese word segmenter [default: jieba].")
@@ -89,8 +95,8 @@ def cli() -> None:
               help="Bibliographic records: tag title and abstract even where a full text is attached.")
 @config_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def run(inputs, out_dir, tag, models_dir, max_size_mb, max_pages, workers, segmenter, pdf_engine, abstracts_only,
-        config_path, quiet):
+def run(inputs, out_dir, tag, models_dir, max_size_mb, max_pages, max_chars, max_html_depth, max_inflated_mb,
+        max_inflate_ratio, workers, segmenter, pdf_engine, abstracts_only, config_path, quiet):
     """Run the whole pipeline on files and folders of articles.
 
     Every file under INPUTS that a reader handles (.txt, .md, .markdown, .html, .htm, .pdf,
@@ -126,8 +132,10 @@ def run(inputs, out_dir, tag, models_dir, max_size_mb, max_pages, workers, segme
 
     from pipeline.batch import discover, run_corpus
 
-    config = _config(config_path, models=models_dir, max_size_mb=max_size_mb, max_pages=max_pages, workers=workers,
-                     segmenter=segmenter, pdf_engine=pdf_engine, abstracts_only=abstracts_only)
+    config = _config(config_path, models=models_dir, max_size_mb=max_size_mb, max_pages=max_pages, max_chars=max_chars,
+                     max_html_depth=max_html_depth, max_inflated_mb=max_inflated_mb,
+                     max_inflate_ratio=max_inflate_ratio, workers=workers, segmenter=segmenter,
+                     pdf_engine=pdf_engine, abstracts_only=abstracts_only)
     bar = tqdm(total=len(discover(inputs)), unit="file", disable=quiet, file=sys.stderr, dynamic_ncols=True)
     files_done: set[Path] = set()
 

@@ -149,6 +149,23 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
+def _unsafe_tag(root: yaml.Node) -> yaml.Node | None:
+    """The first node whose tag a safe loader would not construct (``!!python/object`` …).
+
+    ``yaml.compose`` builds nodes without constructing them, so such a tag passed unnoticed.
+    """
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.tag not in yaml.SafeLoader.yaml_constructors:
+            return node
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in reversed(node.value) for item in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return None
+
+
 class _Reader:
     """Walks composed YAML nodes of one file and records problems with their lines."""
 
@@ -176,6 +193,13 @@ class _Reader:
             return None
         if node is None:
             self.problem(1, "file is empty")
+            return None
+        unsafe = _unsafe_tag(node)
+        if unsafe is not None:
+            tag = unsafe.tag.replace("tag:yaml.org,2002:", "!!")
+            self.problem(_line(unsafe), f"tag '{tag}' is not allowed: lexicons are plain data (strings, "
+                                        "lists and mappings)")
+            return None
         return node
 
     def mapping(self, node: yaml.Node, allowed: set[str], what: str) -> dict[str, yaml.Node]:

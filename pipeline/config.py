@@ -51,6 +51,10 @@ class RunConfig:
     pdf_engine: str = "pdfplumber"
     abstracts_only: bool = False
     max_pages: int | None = 2000
+    max_chars: int = 2_000_000
+    max_html_depth: int = 1_000
+    max_inflated_mb: float = 200.0
+    max_inflate_ratio: float = 100.0
     segmenter: str = "jieba"
     workers: int = 1
     random_state: int = 0
@@ -70,6 +74,10 @@ class RunConfig:
             pdf_engine=str(ingest["pdf_engine"]),
             abstracts_only=bool(ingest["abstracts_only"]),
             max_pages=None if ingest["max_pages"] is None else int(ingest["max_pages"]),
+            max_chars=int(ingest["max_chars"]),
+            max_html_depth=int(ingest["max_html_depth"]),
+            max_inflated_mb=float(ingest["max_inflated_mb"]),
+            max_inflate_ratio=float(ingest["max_inflate_ratio"]),
             segmenter=str(merged["segment"]["engine"]),
             workers=int(merged["batch"]["workers"]),
             random_state=int(merged["random_state"]),
@@ -102,7 +110,9 @@ class RunConfig:
         return {
             "paths": {"lexicons": str(self.lexicons), "gold": str(self.gold), "models": str(self.models)},
             "ingest": {"max_size_mb": self.max_size_mb, "pdf_engine": self.pdf_engine,
-                       "abstracts_only": self.abstracts_only, "max_pages": self.max_pages},
+                       "abstracts_only": self.abstracts_only, "max_pages": self.max_pages,
+                       "max_chars": self.max_chars, "max_html_depth": self.max_html_depth,
+                       "max_inflated_mb": self.max_inflated_mb, "max_inflate_ratio": self.max_inflate_ratio},
             "segment": {"engine": self.segmenter},
             "batch": {"workers": self.workers},
             "random_state": self.random_state,

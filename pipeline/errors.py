@@ -62,6 +62,19 @@ class Errors(metaclass=_WithCodes):
     E072 = "{path}: not a recognised bibliographic export ({reason}); supported: {supported}"
     # PDF layout and limits (E080-E089)
     E080 = "{path}: PDF has {pages} pages, over the {limit}-page limit (raise it with --max-pages)"
+    # hostile input: limits that keep one file from hanging a batch, and files that are not what they say
+    E060 = ("{path}: HTML nested more than {limit} elements deep, over the nesting limit "
+            "(raise it with --max-html-depth)")
+    E061 = ("{path}: DOCX would inflate to {size_mb:.1f} MB ({what}), over the {limit_mb:g} MB limit "
+            "(raise it with --max-inflated-mb)")
+    E062 = ("{path}: DOCX part {part} inflates {ratio:.0f} times its compressed size, over the limit of "
+            "{limit:g} (a zip bomb?; raise it with --max-inflate-ratio)")
+    E063 = "{path}: not a Word document: the archive has no main document part ({part})"
+    E064 = ("{path}: {chars} characters of text, over the limit of {limit} per document "
+            "(split the file or raise it with --max-chars)")
+    E065 = "{path}: same bytes as {first} (document {doc_id}); tagged once, under the first file"
+    E066 = "{path}: is a folder, not a file"
+    E067 = "{path}: cannot read the file ({reason})"
 
 
 class Warnings(metaclass=_WithCodes):
@@ -74,7 +87,15 @@ class Warnings(metaclass=_WithCodes):
     W030 = ("{path}: {paragraphs} paragraphs ({chars} characters) after '{line}' put in furniture, "
             "taken for {reason}")
     W031 = "{path}: {share:.0%} of the text is page furniture (headers, captions, front matter); check the sections"
+    # hostile input: repairs made while reading
+    W010 = "{path}: lines in mixed encodings: {utf8} non-ASCII line(s) read as UTF-8, {other} as {encoding}"
+    W011 = "{path}: declared {declared} but the bytes are not {declared}; decoded as {encoding}"
+    W012 = "{path}: removed {count} character(s) that are not text ({kinds})"
 
 
 class IrtagError(ValueError):
-    """An error the user can fix; the message names the file and the reason."""
+    """An error the user can fix; the message names the file and the reason, on one line (a
+    newline in a file name is shown as ``\\n``)."""
+
+    def __init__(self, message: str = "", *args: object) -> None:
+        super().__init__(message.replace("\r", "\\r").replace("\n", "\\n"), *args)

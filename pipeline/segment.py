@@ -39,6 +39,12 @@ EN_ABBREVIATIONS = frozenset(
 #: Pairs whose inside is never split (short ones only: an unclosed quote must not swallow a page).
 PROTECTED_PAIRS = {"《": "》", "〈": "〉", "“": "”", "「": "」", "『": "』", "（": "）", "【": "】"}
 PROTECTED_MAX_CHARS = 150
+#: Longest sentence tagged whole; a longer run (5 MB of Chinese without 。) is cut at the last
+#: comma, enumeration mark or space before the limit (else hard), so nothing downstream is
+#: quadratic in the length of a run.
+MAX_SENTENCE_CHARS = 1000
+#: Where an over-long sentence is best cut, after the mark (the space is dropped by stripping).
+LONG_SENTENCE_BREAKS = "，、,：:）) \t\n"
 #: A paragraph of one sentence this short, without final punctuation, is a heading.
 HEADING_MAX_CHARS = {"zh": 40, "en": 100}
 QUESTION_HEADING_MAX_CHARS = {"zh": 20, "en": 60}
@@ -113,7 +119,8 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
     whitespace and a capital, digit, quote or Chinese character (not after an abbreviation,
     an initial or a dotted acronym). ``lang='zh'`` also splits after half-width ``!?;`` that
     follow a Chinese character. Nothing inside short 《》, quotes or brackets is split; a quote
-    that closes a sentence (``。”``) stays with it.
+    that closes a sentence (``。”``) stays with it. No sentence is longer than
+    ``MAX_SENTENCE_CHARS``.
     """
     if lang not in LANGS:
         raise IrtagError(Errors.E023.format(lang=lang, langs=", ".join(LANGS)))
@@ -146,13 +153,31 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for end in [*ends, len(text)]:
-        span = text[start:end]
-        stripped = span.strip()
-        if stripped:
-            left = start + len(span) - len(span.lstrip())
-            spans.append((left, left + len(stripped)))
+        spans.extend(_pieces(text, start, end))
         start = end
     return spans
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` stripped, as one span or, past ``MAX_SENTENCE_CHARS``, as pieces cut
+    after the last ``LONG_SENTENCE_BREAKS`` mark in the second half of each window (else hard)."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    pieces = []
+    while start < end:
+        if text[start].isspace():
+            start += 1
+            continue
+        cut = end
+        if end - start > MAX_SENTENCE_CHARS:
+            window = (start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+            cut = max(text.rfind(mark, *window) for mark in LONG_SENTENCE_BREAKS) + 1 or window[1]
+        stop = cut
+        while text[stop - 1].isspace():
+            stop -= 1
+        pieces.append((start, stop))
+        start = cut
+    return pieces
 
 
 # -- word segmentation engines ---------------------------------------------------------------

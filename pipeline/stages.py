@@ -8,6 +8,7 @@ builds a ``Language`` from its config. Nothing is trained or written here: model
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import os
 from pathlib import Path
@@ -49,9 +50,10 @@ class Pipeline:
         return read_documents(path, **self.read_options(), abstracts_only=self.config.abstracts_only)
 
     def read_options(self) -> dict[str, Any]:
-        """The ingest limits and engine of the config, as :func:`pipeline.ingest.read_document` takes them."""
-        return {"max_size_mb": self.config.max_size_mb, "pdf_engine": self.config.pdf_engine,
-                "max_pages": self.config.max_pages}
+        """The ingest engine and limits of the config (:class:`pipeline.ingest.ReadOptions`)."""
+        from pipeline.ingest import ReadOptions
+
+        return {f.name: getattr(self.config, f.name) for f in dataclasses.fields(ReadOptions)}
 
     def process_file(self, path: str | os.PathLike) -> Document:
         """Read one article and run every stage on it."""

@@ -145,7 +145,7 @@ def test_reflow_notes_interrupting_a_paragraph():
     ("utf-8-sig", "国际组织 cooperation"),
 ])
 def test_decode(encoding, text):
-    decoded, used = decode(text.encode(encoding), "x.txt")
+    decoded, used, _ = decode(text.encode(encoding), "x.txt")
     assert decoded == text
     assert used.replace("-", "").startswith(encoding.replace("-", "")[:4]) or (encoding == "gbk" and used == "gb18030")
 

@@ -1,14 +1,22 @@
 """Pure text-cleaning functions shared by every reader (no I/O, no state).
 
 Kept separate so each rule can be tested on a literal string: whitespace, full-width forms,
-joining broken lines, footnote markers and English punctuation typed with a Chinese IME.
+joining broken lines, footnote markers, English punctuation typed with a Chinese IME, and the
+characters that are never text (controls, NULs, ANSI escapes, lone surrogates, noncharacters).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Collection
+from typing import TYPE_CHECKING
+
+from pipeline.errors import Errors, IrtagError, Warnings
+
+if TYPE_CHECKING:
+    from pipeline.ingest.structure import Parsed
 
 #: CJK ideographs (BMP blocks and the supplementary planes), the basis of language decisions.
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
@@ -202,3 +210,74 @@ def split_leading_marker(text: str) -> tuple[str, str]:
 def marker_key(marker: str) -> str:
     """Markers that refer to the same note compare equal: '［1］' == '[1]', '＊' == '*'."""
     return marker.lstrip("^").replace("［", "[").replace("］", "]").replace("＊", "*").replace(" ", "")
+
+
+
+#: ANSI terminal escapes (colour ``ESC[31m``, cursor moves, titles) as copied from a terminal.
+_ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+_CONTROLS = "\x00-\x08\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls but tab, newlines, form feed, vertical tab
+_SURROGATES = "\ud800-\udfff"
+#: U+FDD0-FDEF and the last two code points of every plane (U+FFFE, U+FFFF, U+1FFFE ...).
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF)
+                                            for plane in range(17))
+#: Removed by :func:`scrub`, in this order (an escape's ESC is a control character too).
+NOT_TEXT: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("ANSI escape", _ANSI_RE),
+    ("control character", re.compile(f"[{_CONTROLS}]")),
+    ("lone surrogate", re.compile(f"[{_SURROGATES}]")),
+    ("noncharacter", re.compile(f"[{_NONCHARACTERS}]")),
+)
+_ANY_NOT_TEXT_RE = re.compile(f"[{_CONTROLS}{_SURROGATES}{_NONCHARACTERS}]")
+
+
+def scrub(text: str) -> tuple[str, Counter[str]]:
+    """Remove what no writer can store and no author meant: ANSI escapes, controls and NULs,
+    lone surrogates, U+FFFE/U+FFFF and other noncharacters; form feed and vertical tab become
+    spaces. Returns the clean text and how many of each kind went (empty when none).
+
+    Readers call it before any offset exists, so every offset indexes the clean text.
+    """
+    text = text.replace("\f", " ").replace("\v", " ")
+    removed: Counter[str] = Counter()
+    if _ANY_NOT_TEXT_RE.search(text) is None:
+        return text, removed
+    for kind, pattern in NOT_TEXT:
+        text, count = pattern.subn("", text)
+        if count:
+            removed[kind] += count
+    return text, removed
+
+
+def scrub_parsed(parsed: Parsed, path: object) -> None:
+    """:func:`scrub` every block and metadata field of what a reader found, in place; one
+    W012 warning says what went. Called once in ``read_document``, before offsets exist."""
+    removed: Counter[str] = Counter()
+
+    def clean(value: str) -> str:
+        value, counts = scrub(value)
+        removed.update(counts)
+        return value
+
+    for block in parsed.blocks:
+        block.text = clean(block.text)
+    meta = parsed.meta
+    meta.title, meta.abstract, meta.doi, meta.journal = (clean(meta.title), clean(meta.abstract),
+                                                         clean(meta.doi), clean(meta.journal))
+    meta.authors = [clean(a) for a in meta.authors]
+    meta.keywords = [clean(k) for k in meta.keywords]
+    meta.extra = {clean(k): clean(v) for k, v in meta.extra.items()}
+    parsed.warnings.extend(removed_warnings(path, removed))
+
+
+def removed_warnings(path: object, removed: Counter[str]) -> list[str]:
+    """The W012 warning for what :func:`scrub` removed, or none."""
+    if not removed:
+        return []
+    kinds = ", ".join(f"{removed[kind]} {kind}" for kind, _ in NOT_TEXT if removed[kind])
+    return [Warnings.W012.format(path=path, count=sum(removed.values()), kinds=kinds)]
+
+
+def check_length(path: object, chars: int, limit: int) -> None:
+    """E064 when a document's text is longer than ``limit`` characters (``max_chars``)."""
+    if chars > limit:
+        raise IrtagError(Errors.E064.format(path=path, chars=chars, limit=limit))

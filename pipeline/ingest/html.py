@@ -3,15 +3,18 @@
 Scripts, navigation, images and WeChat share/tipping widgets are dropped before any text is
 read; citation_* / Dublin Core / Open Graph meta tags give the metadata; h1-h6 become
 headings and p / li / blockquote (and leaf div/section containers) become paragraphs.
+A declared charset is believed only where the bytes are valid in it.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
 from pipeline.document import Metadata
-from pipeline.ingest import clean, metadata
+from pipeline.errors import Errors, IrtagError, Warnings
+from pipeline.ingest import clean, metadata, text
 from pipeline.ingest.layout import Block
 from pipeline.ingest.structure import Parsed
 
@@ -25,11 +28,28 @@ BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre"
 CONTAINER_TAGS = ("div", "section", "article", "main", "body")
 
 
-def read(path: Path, data: bytes) -> Parsed:
+#: WHATWG's reading of legacy labels: browsers decode 'gb2312' as GB18030 and 'iso-8859-1' as cp1252.
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "iso8859-1": "cp1252", "latin-1": "cp1252",
+              "ascii": "cp1252", "iso8859-9": "cp1254"}
+_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)""",
+                         re.IGNORECASE)
+
+
+def read(path: Path, data: bytes, *, max_depth: int = 1000) -> Parsed:
+    """Decode (declared charset checked against the bytes), parse, and take the paragraphs.
+
+    Raises E060 when elements nest more than ``max_depth`` deep: every step below is linear in
+    the number of elements, but no real page nests that deep and the limit bounds the work.
+    """
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(data, "lxml")
+    decoded = _decode(data, path)
+    markup, removed = clean.scrub(decoded.text)  # lxml refuses NULs and lone surrogates
+    soup = BeautifulSoup(markup, "lxml")
+    if _deeper_than(soup, max_depth):
+        raise IrtagError(Errors.E060.format(path=path, limit=max_depth))
     meta = _metadata(soup)
+    meta.extra["encoding"] = decoded.encoding
     for tag in soup.find_all(DROP_TAGS):
         tag.decompose()
     for tag in soup.find_all(True):
@@ -41,12 +61,7 @@ def read(path: Path, data: bytes) -> Parsed:
     for br in soup.find_all("br"):
         br.replace_with("\n")
     blocks: list[Block] = []
-    root = soup.body or soup
-    for tag in root.find_all(BLOCK_TAGS + CONTAINER_TAGS):
-        if tag.find_parent(BLOCK_TAGS):
-            continue
-        if tag.name in CONTAINER_TAGS and tag.find(BLOCK_TAGS + CONTAINER_TAGS):
-            continue
+    for tag in _paragraph_tags(soup.body or soup):
         text = clean.collapse_ws(tag.get_text(""))
         if not text:
             continue
@@ -60,7 +75,60 @@ def read(path: Path, data: bytes) -> Parsed:
         first = next((b for b in blocks if b.role == "heading"), None)
         if first is not None:
             first.role = "title"
-    return Parsed(format="html", blocks=blocks, meta=meta)
+    return Parsed(format="html", blocks=blocks, meta=meta,
+                  warnings=decoded.warnings + clean.removed_warnings(path, removed))
+
+
+def _decode(data: bytes, path: Path) -> text.Decoded:
+    """The declared charset when the bytes are valid in it; otherwise (a page declared UTF-8
+    but saved as cp1252, say) what :func:`text.decode` detects, with a W011 warning."""
+    match = _CHARSET_RE.search(data[:4096])
+    if match is None or data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return text.decode(data, path)
+    declared = (match.group(1) or match.group(2)).decode("ascii").lower()
+    try:
+        codec = codecs.lookup(declared).name
+    except LookupError:
+        return text.decode(data, path)
+    codec = _SUPERSETS.get(codec, codec)
+    try:  # lone surrogates in UTF-8 are kept for scrub to remove and report
+        return text.Decoded(data.decode(codec, "surrogatepass" if codec == "utf-8" else "strict"), codec, [])
+    except UnicodeDecodeError:
+        detected = text.decode(data, path)
+        warning = Warnings.W011.format(path=path, declared=declared, encoding=detected.encoding)
+        return text.Decoded(detected.text, detected.encoding, [warning])
+
+
+def _deeper_than(soup, limit: int) -> bool:
+    """Does any element nest more than ``limit`` deep? One pass in document order."""
+    depth: dict[int, int] = {id(soup): 0}
+    for tag in soup.find_all(True):
+        level = depth[id(tag.parent)] + 1
+        if level > limit:
+            return True
+        depth[id(tag)] = level
+    return False
+
+
+def _paragraph_tags(root) -> list:
+    """The outermost ``BLOCK_TAGS`` and the ``CONTAINER_TAGS`` holding neither, in document
+    order. Linear: which tags hold a block or container is decided children first, once, rather
+    than by searching each tag's ancestors or subtree (quadratic in the depth)."""
+    from bs4 import Tag
+
+    holds: set[int] = set()
+    for tag in reversed(root.find_all(True)):  # descendants before their ancestors
+        if tag.name in BLOCK_TAGS or tag.name in CONTAINER_TAGS or id(tag) in holds:
+            holds.add(id(tag.parent))
+    found = []
+    stack = [child for child in reversed(root.contents) if isinstance(child, Tag)]
+    while stack:
+        tag = stack.pop()
+        if tag.name in BLOCK_TAGS or (tag.name in CONTAINER_TAGS and id(tag) not in holds):
+            found.append(tag)
+        else:
+            stack.extend(child for child in reversed(tag.contents) if isinstance(child, Tag))
+    return found
 
 
 def _same(a: str, b: str) -> bool:

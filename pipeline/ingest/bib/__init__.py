@@ -82,7 +82,8 @@ def is_export(path: Path, data: bytes) -> bool:
 def read(path: Path, data: bytes) -> Export:
     """Decode and parse an export. E072 when the content is not the export its suffix
     promises, E070 when no record is well formed; each malformed record is a W020 warning."""
-    text, encoding = plain.decode(data, path)
+    decoded = plain.decode(data, path)
+    text = decoded.text
     suffix = path.suffix.lower()
     fmt = _recognise(suffix, text)
     if fmt is None:
@@ -92,7 +93,7 @@ def read(path: Path, data: bytes) -> Export:
         records = fmt.parse(text)
     except csljson.NotCsl as err:
         raise IrtagError(Errors.E072.format(path=path, reason=err, supported=fmt.name)) from None
-    warnings = [] if encoding.startswith("utf") else [Warnings.W001.format(path=path, encoding=encoding)]
+    warnings = list(decoded.warnings)
     good = []
     for record in records:
         problem = record.problem or ("" if record.meta.title else "no title")
