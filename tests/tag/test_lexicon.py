@@ -698,3 +698,75 @@ def test_cooperation_forms(lexicon, segmenter, lang, text, forms):
 )
 def test_stage_phrasings(lexicon, segmenter, lang, text, stages):
     assert labels_in(lexicon, segmenter, text, lang, "stage") == stages
+
+
+# -- phrasings of real text and the conditions of the codebook (issue 11) -------------------------
+@pytest.mark.parametrize(
+    "lang, text, scheme, labels",
+    [
+        # a sum of money is funding
+        ("zh", "欧盟向非盟提供了3000万欧元。", "resource", {"funding"}),
+        ("en", "The EU provided €30 million to the mission.", "resource", {"funding"}),
+        ("en", "Donors pledged 12 million US dollars for the appeal.", "resource", {"funding"}),
+        # troops, police and volunteers are personnel where provided or lacking, not where named
+        ("zh", "该国向特派团派遣部队和警察。", "resource", {"personnel"}),
+        ("zh", "当地部队在山区遭遇伏击。", "resource", set()),
+        ("en", "Ghana will contribute police to the new mission.", "resource", {"personnel"}),
+        ("en", "The police arrested three suspects.", "resource", set()),
+        ("zh", "基金会向灾区派出志愿者。", "resource", {"personnel"}),
+        ("zh", "志愿者们在周末聚会。", "resource", set()),
+        # a forum is access where it is provided, not where it is named
+        ("en", "The council provides a forum for civil society.", "resource", {"access"}),
+        ("en", "The forum took place in Geneva.", "resource", set()),
+        ("en", "Participating countries adopted the text.", "resource", set()),
+        # projects carried out are implementation; a project named is not
+        ("zh", "开发计划署负责实施该项目。", "stage", {"implementation"}),
+        ("zh", "该项目的名称尚未公布。", "stage", set()),
+        ("en", "UNDP implemented the project in three provinces.", "stage", {"implementation"}),
+        ("en", "The project's name was announced.", "stage", set()),
+        # official formulas: drafts put out for comment, mandates extended, progress reviewed
+        ("zh", "民政部就条例草案公开征求意见。", "stage", {"formulation"}),
+        ("en", "The Council extended the mission's mandate for a year.", "stage", {"decision"}),
+        ("zh", "安理会同意延长特派团任期。", "stage", {"decision"}),
+        ("en", "The two organisations review progress every year.", "stage", {"evaluation"}),
+        ("zh", "双方对项目开展监测评估。", "stage", {"evaluation"}),
+        ("en", "Members paid their assessed contributions for operations.", "stage", set()),
+    ],
+)
+def test_conditions_and_phrasings(lexicon, segmenter, lang, text, scheme, labels):
+    assert labels_in(lexicon, segmenter, text, lang, scheme) == labels
+
+
+@pytest.mark.parametrize(
+    "lang, text, forms",
+    [
+        ("en", "The two organisations renewed their memorandum of understanding.", {"agreement"}),
+        ("zh", "双方续签了合作协议。", {"agreement"}),
+        ("en", "The banks signed a co-financing framework agreement.", {"agreement"}),
+        ("zh", "两家银行签署联合融资框架协议。", {"agreement"}),
+        ("en", "The secretariats hold regular consultations.", {"information_sharing"}),
+        ("zh", "两机构建立了会商机制。", {"information_sharing"}),
+        ("en", "The partners jointly agreed the priorities.", {"joint_decision"}),
+        ("zh", "双方共同确定了优先领域。", {"joint_decision"}),
+        ("en", "UNHCR implements its programmes in partnership with local NGOs.", {"joint_implementation"}),
+    ],
+)
+def test_cooperation_formulas(lexicon, segmenter, lang, text, forms):
+    assert labels_in(lexicon, segmenter, text, lang, "cooperation") == forms
+
+
+@pytest.mark.parametrize(
+    "lang, text, factors",
+    [
+        # needing to work with a partner takes the side of the subject
+        ("en", "The UN needs to work with regional organisations.", {"pull"}),
+        ("zh", "联合国需要同区域组织合作。", {"pull"}),
+        ("en", "NGOs need to work with the World Bank.", {"push"}),
+        # persuading and making one's voice heard are the non-governmental side's
+        ("en", "NGOs tried to persuade the delegations.", {"push"}),
+        ("zh", "社会组织在联合国会议上发出声音。", {"push"}),
+        ("en", "Member states tried to persuade the Council.", set()),
+    ],
+)
+def test_factor_phrasings(lexicon, segmenter, lang, text, factors):
+    assert labels_in(lexicon, segmenter, text, lang, "factor") == factors
