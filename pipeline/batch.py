@@ -267,4 +267,6 @@ def run_corpus(inputs: Iterable[str | os.PathLike], out_dir: str | os.PathLike, 
         from pipeline.export.refi import codes_from_codebook
 
         write_corpus_outputs(out_dir, codes_from_codebook(load_codebook(config.lexicons)))
+    if summary.files and not summary.documents and summary.errors:
+        raise IrtagError(Errors.E095.format(files=summary.files, errors=Path(out_dir) / "errors.csv"))
     return summary

@@ -117,7 +117,7 @@ class RunConfig:
             "batch": {"workers": self.workers},
             "random_state": self.random_state,
             "taggers": [spec(t) for t in self.taggers],
-            "fusion": spec(self.fusion),
+            "fusion": {k: v for k, v in spec(self.fusion).items() if k != "name"},
         }
 
     def model_record(self) -> dict[str, Any]:

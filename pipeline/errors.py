@@ -48,7 +48,6 @@ class Errors(metaclass=_WithCodes):
     E050 = "{path}: missing column '{column}' (columns present: {present})"
     E051 = "{path}: {column} '{value}' occurs more than once; ids must be unique"
     E053 = "{path}: row {row}: unknown {scheme} label(s) {labels}; valid: {valid}"
-    E052 = "cross-validation needs at least 2 gold documents (found {n}) besides the examples"
     E054 = "cross-validation needs at least 2 units to hold out (gold documents, hand-written passages or rows); found {n}"
     # runtime: config, taggers, models
     E090 = "tagger '{factory}': cannot import module '{module}' ({reason})"
@@ -56,6 +55,7 @@ class Errors(metaclass=_WithCodes):
     E092 = "{path}:{line}: {problem}"
     E093 = "{path}: no trained models here; train them with `irtag train` (or `irtag train -o {path}`), or pass --models"
     E094 = "{path}: the output folder is an existing file; pass a folder with -o"
+    E095 = "none of the {files} input file(s) could be read (see {errors}); nothing was tagged"
     # bibliographic exports (RIS, BibTeX, CSL-JSON, Zotero/Scopus/WoS tables, WoS and CNKI tagged text)
     E070 = "{path}: no readable record in this {format} export ({reason})"
     E071 = "{path}: a bibliographic export of several records; read it with read_documents (irtag run reads every record)"

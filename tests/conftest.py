@@ -26,3 +26,14 @@ def segmenter(lexicon):
 def make_annotator(lexicon, models, segmenter):
     """The default config's taggers over a given lexicon and models (trained in memory)."""
     return build_annotator(RunConfig.load(), lexicon, segmenter, models)
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory):
+    """A model folder trained by ``irtag train`` on the tiny gold with the project's lexicons,
+    so commands that tag can run on a fresh checkout (where outputs/models does not exist)."""
+    from pipeline.training import train_folder
+
+    folder = tmp_path_factory.mktemp("models")
+    train_folder(RunConfig.load(gold=TINY_GOLD, models=folder))
+    return folder

@@ -109,7 +109,7 @@ def test_bibtex_latex_braces_and_zotero_file_field(tmp_path):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_an_attached_pdf_gives_the_full_text_and_keeps_the_record_metadata(tmp_path, lang):
-    from test_ingest import EN_PAGES, ZH_PAGES, make_pdf
+    from simple_pdfs import EN_PAGES, ZH_PAGES, make_pdf
 
     (tmp_path / "files" / "7").mkdir(parents=True)
     pages, font = (ZH_PAGES, "STSong-Light") if lang == "zh" else (EN_PAGES, "Helvetica")

@@ -9,7 +9,7 @@ from pipeline.export.refi import (
     PROJECT_NS, USER_GUID, CodeSpec, code_guid, write_codebook, write_project, write_taguette_codebook,
 )
 
-REFI = Path(__file__).resolve().parents[2] / "shared" / "refi-qda"
+REFI = Path(__file__).resolve().parents[3] / "shared" / "refi-qda"
 CODES = [
     CodeSpec("factor", "", "who seeks the cooperation"),
     CodeSpec("factor", "pull", "the intergovernmental side seeks cooperation"),

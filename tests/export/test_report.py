@@ -14,7 +14,7 @@ HOSTILE = "<script>alert(1)</script>"
 
 
 def _load_screenshot_module():
-    path = Path(__file__).parent / "browser" / "screenshot_report.py"
+    path = Path(__file__).resolve().parents[1] / "browser" / "screenshot_report.py"
     spec = importlib.util.spec_from_file_location("screenshot_report", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
