@@ -23,9 +23,9 @@ from typing import NamedTuple, Sequence
 
 import ahocorasick
 
-from pipeline.codebook import LANGS, Concept, Organisation
+from pipeline.codebook import Concept, Organisation
 from pipeline.document import Sentence, Token
-from pipeline.norm import CJK_CLASS, CJK_RE, fold_width, lower_same_length
+from pipeline.norm import CJK_CLASS, CJK_RE, LANGS, fold_width, lower_same_length
 from pipeline.tag.inflect import en_key, english_variants, is_case_sensitive
 
 #: surface words whose lemma must not be matched (spaCy lemmatises 'according' to 'accord')

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.codebook import Problem, fold_width, validate
+from pipeline.codebook import Problem, validate
+from pipeline.norm import fold_width
 from pipeline.document import Document, Paragraph, Section, Sentence, Token
 from pipeline.errors import IrtagError
 from pipeline.tag.base import Hit
