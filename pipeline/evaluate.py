@@ -20,12 +20,12 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from pipeline.config import RunConfig
 from pipeline.errors import Errors, IrtagError
 from pipeline.io import read_table, write_json, write_table
-from pipeline.metrics import LabelScore, group_folds, macro_f1, micro_f1, score_labels
+from pipeline.metrics import LabelScore, bootstrap_macro_f1, group_folds, macro_f1, micro_f1, score_labels
 from pipeline.tag.annotate import FUSED, system_column
 from pipeline.codebook import split_cell
 from pipeline.training import gold_features, gold_files, read_gold, scheme_labels
@@ -41,6 +41,31 @@ def _require(table: Any, columns: Sequence[str], source: str) -> None:
                                                 present=", ".join(map(str, table.columns))))
 
 
+def _aligned(pred: Any, gold: Any, labels: Mapping[str, Sequence[str]], id_column: str, pred_source: str,
+             gold_source: str) -> Iterator[tuple[str, str, str, list[set[str]], list[set[str]], list[str]]]:
+    """Per system, scheme and language: predicted and gold label sets of the gold's sentences,
+    aligned by id, and each sentence's passage (``doc_id``, else the sentence itself)."""
+    schemes = list(labels)
+    _require(gold, [id_column, "lang", *schemes], gold_source)
+    _require(pred, [id_column, *schemes], pred_source)
+    duplicated = gold[id_column][gold[id_column].duplicated()]
+    if len(duplicated):
+        raise IrtagError(Errors.E051.format(path=gold_source, column=id_column, value=duplicated.iloc[0]))
+    by_id = {str(row[id_column]): row for _, row in pred.iterrows()}
+    systems = [s for s in _systems(pred.columns) if all(system_column(c, s) in pred.columns for c in schemes)]
+    for system in systems:
+        for scheme in schemes:
+            inventory = set(labels[scheme])
+            column = system_column(scheme, system)
+            for lang in sorted(gold["lang"].unique()):
+                part = gold[gold["lang"] == lang]
+                gold_sets = [set(split_cell(c)) & inventory for c in part[scheme]]
+                pred_sets = [set(split_cell(by_id[str(i)][column])) & inventory if str(i) in by_id else set()
+                             for i in part[id_column]]
+                groups = [str(g) for g in (part["doc_id"] if "doc_id" in part.columns else part[id_column])]
+                yield system, scheme, lang, pred_sets, gold_sets, groups
+
+
 def evaluate_tables(pred: Any, gold: Any, *, labels: Mapping[str, Sequence[str]],
                     id_column: str = "sent_id", pred_source: str = "predictions",
                     gold_source: str = "gold") -> Any:
@@ -52,28 +77,26 @@ def evaluate_tables(pred: Any, gold: Any, *, labels: Mapping[str, Sequence[str]]
     """
     import pandas as pd
 
-    schemes = list(labels)
-    _require(gold, [id_column, "lang", *schemes], gold_source)
-    _require(pred, [id_column, *schemes], pred_source)
-    duplicated = gold[id_column][gold[id_column].duplicated()]
-    if len(duplicated):
-        raise IrtagError(Errors.E051.format(path=gold_source, column=id_column, value=duplicated.iloc[0]))
-    by_id = {str(row[id_column]): row for _, row in pred.iterrows()}
-    systems = [s for s in _systems(pred.columns) if all(system_column(c, s) in pred.columns for c in schemes)]
     rows = []
-    for system in systems:
-        for scheme in schemes:
-            inventory = set(labels[scheme])
-            column = system_column(scheme, system)
-            for lang in sorted(gold["lang"].unique()):
-                part = gold[gold["lang"] == lang]
-                gold_sets = [set(split_cell(c)) & inventory for c in part[scheme]]
-                pred_sets = [set(split_cell(by_id[str(i)][column])) & inventory if str(i) in by_id else set()
-                             for i in part[id_column]]
-                for s in score_labels(pred_sets, gold_sets, labels[scheme]):
-                    rows.append((system, scheme, lang, s.label, s.tp, s.fp, s.fn, s.support,
-                                 s.precision, s.recall, s.f1))
+    for system, scheme, lang, pred_sets, gold_sets, _ in _aligned(pred, gold, labels, id_column,
+                                                                  pred_source, gold_source):
+        for s in score_labels(pred_sets, gold_sets, labels[scheme]):
+            rows.append((system, scheme, lang, s.label, s.tp, s.fp, s.fn, s.support, s.precision, s.recall, s.f1))
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+
+
+def intervals(pred: Any, gold: Any, *, labels: Mapping[str, Sequence[str]], id_column: str = "sent_id",
+              pred_source: str = "predictions", gold_source: str = "gold", level: float = 0.90) -> Any:
+    """The ``level`` bootstrap interval of each macro-F1, passages (``doc_id``) resampled whole
+    (:func:`pipeline.metrics.bootstrap_macro_f1`; fixed seed, so the same input gives the same interval)."""
+    import pandas as pd
+
+    rows = []
+    for system, scheme, lang, pred_sets, gold_sets, groups in _aligned(pred, gold, labels, id_column,
+                                                                       pred_source, gold_source):
+        low, high = bootstrap_macro_f1(pred_sets, gold_sets, labels[scheme], groups, level=level)
+        rows.append((system, scheme, lang, len(set(groups)), low, high))
+    return pd.DataFrame(rows, columns=["system", "scheme", "lang", "passages", "macro_f1_low", "macro_f1_high"])
 
 
 def _systems(columns: Sequence[str]) -> list[str]:
@@ -90,8 +113,9 @@ def _ordered(columns: Sequence[str], systems: Sequence[str]) -> list[str]:
     return [s for s in systems if s in set(columns)]
 
 
-def summarise(table: Any, gold: Any | None = None) -> Any:
-    """Micro- and macro-F1 per system, scheme and language from an :func:`evaluate_tables` table."""
+def summarise(table: Any, gold: Any | None = None, spans: Any | None = None) -> Any:
+    """Micro- and macro-F1 per system, scheme and language from an :func:`evaluate_tables` table
+    (with the bootstrap interval of each macro-F1 where ``spans``, from :func:`intervals`, is given)."""
     import pandas as pd
 
     counts = gold["lang"].value_counts().to_dict() if gold is not None else {}
@@ -100,7 +124,10 @@ def summarise(table: Any, gold: Any | None = None) -> Any:
         scores = [LabelScore(r.label, r.tp, r.fp, r.fn) for r in part.itertuples()]
         rows.append((system, scheme, lang, counts.get(lang, math.nan),
                      sum(1 for s in scores if s.support > 0), micro_f1(scores), macro_f1(scores)))
-    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+    summary = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+    if spans is not None:
+        summary = summary.merge(spans, on=["system", "scheme", "lang"], how="left")
+    return summary
 
 
 def format_report(table: Any, summary: Any, *, title: str = "") -> str:
@@ -110,6 +137,13 @@ def format_report(table: Any, summary: Any, *, title: str = "") -> str:
     systems = list(dict.fromkeys(table["system"]))
     wide = wide[_ordered(wide.columns, systems)]
     lines += ["macro-F1 (labels with gold support in that language)", wide.round(3).to_string(), ""]
+    if "macro_f1_low" in summary.columns:
+        spans = summary.assign(span=[f"{v:.3f} [{lo:.2f}, {hi:.2f}]" if v == v else "-"
+                                     for v, lo, hi in zip(summary["macro_f1"], summary["macro_f1_low"],
+                                                          summary["macro_f1_high"])])
+        spans = spans.pivot(index=["scheme", "lang"], columns="system", values="span")
+        spans = spans.reindex(index=wide.index, columns=_ordered(spans.columns, systems))
+        lines += ["macro-F1 with its 90 % bootstrap interval (passages resampled whole)", spans.to_string(), ""]
     micro = summary.pivot_table(index=["scheme", "lang"], columns="system", values="micro_f1", sort=False)
     micro = micro[_ordered(micro.columns, systems)]
     lines += ["micro-F1", micro.round(3).to_string(), ""]
@@ -151,9 +185,9 @@ def main(sentences: str | os.PathLike, gold: str | os.PathLike, *, csv_out: str 
          config: RunConfig | None = None) -> str:
     """``irtag evaluate --sentences S.csv --gold G.csv``: score a tagged table, return the report."""
     pred_table, gold_table = read_table(sentences), read_table(gold)
-    table = evaluate_tables(pred_table, gold_table, labels=labels or codebook_labels(config),
-                            pred_source=str(sentences), gold_source=str(gold))
-    summary = summarise(table, gold_table)
+    options = {"labels": labels or codebook_labels(config), "pred_source": str(sentences), "gold_source": str(gold)}
+    table = evaluate_tables(pred_table, gold_table, **options)
+    summary = summarise(table, gold_table, intervals(pred_table, gold_table, **options))
     write_outputs(table, summary, csv_out=csv_out, json_out=json_out)
     return format_report(table, summary, title=f"{sentences} against {gold}")
 
@@ -211,7 +245,8 @@ def cross_validate(gold_paths: Any, segmenter: Any, lexicon: Any, *, folds: int 
     gold = pd.DataFrame([{"doc_id": r.doc_id, "sent_id": r.sent_id, "lang": r.lang,
                           **{s: ";".join(r.labels[s]) for s in label_sets}} for r in rows])
     pred = pd.concat(predictions, ignore_index=True)
-    table = evaluate_tables(pred, gold, labels=label_sets, pred_source="cv predictions", gold_source="gold corpus")
+    options = {"labels": label_sets, "pred_source": "cv predictions", "gold_source": "gold corpus"}
+    table = evaluate_tables(pred, gold, **options)
     parts = {}
     for name, member in CV_PARTS.items():
         ids = {r.sent_id for r in rows if member(r)}
@@ -219,7 +254,7 @@ def cross_validate(gold_paths: Any, segmenter: Any, lexicon: Any, *, folds: int 
             part_gold = gold[gold["sent_id"].isin(ids)]
             parts[name] = summarise(evaluate_tables(pred, part_gold, labels=label_sets, pred_source="cv predictions",
                                                     gold_source="gold corpus"), part_gold)
-    return CVResult(table, summarise(table, gold), pred, parts)
+    return CVResult(table, summarise(table, gold, intervals(pred, gold, **options)), pred, parts)
 
 
 def main_cv(gold: str | os.PathLike | None = None, *, csv_out: str | os.PathLike | None = None,

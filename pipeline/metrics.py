@@ -67,6 +67,36 @@ def macro_f1(scores: Sequence[LabelScore]) -> float:
     return sum(supported) / len(supported) if supported else math.nan
 
 
+def bootstrap_macro_f1(pred: Sequence[Collection[str]], gold: Sequence[Collection[str]], labels: Sequence[str],
+                       groups: Sequence[Any], *, level: float = 0.90, reps: int = 2000,
+                       seed: int = 0) -> tuple[float, float]:
+    """A percentile bootstrap interval of macro-F1, resampling whole ``groups`` (passages).
+
+    Sentences of one passage are not independent (one topic, one writer), so passages are
+    drawn with replacement; each draw's macro-F1 averages the labels with support in that draw.
+    NaN where no label has support.
+    """
+    names = sorted(set(groups), key=str)
+    index = {name: i for i, name in enumerate(names)}
+    counts = np.zeros((len(names), len(labels), 3))
+    for p, g, group in zip(pred, gold, groups):
+        row = counts[index[group]]
+        for j, label in enumerate(labels):
+            row[j] += (label in p and label in g, label in p and label not in g, label not in p and label in g)
+    if not names or not counts[:, :, [0, 2]].sum():
+        return math.nan, math.nan
+    draws = np.random.default_rng(seed).integers(0, len(names), size=(reps, len(names)))
+    totals = counts[draws].sum(axis=1)  # (reps, labels, 3)
+    tp, fp, fn = totals[..., 0], totals[..., 1], totals[..., 2]
+    supported = (tp + fn) > 0
+    f1s = np.where(tp > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0.0)
+    with np.errstate(invalid="ignore"):
+        macro = (f1s * supported).sum(axis=1) / supported.sum(axis=1)
+    macro = macro[~np.isnan(macro)]
+    tail = (1 - level) / 2 * 100
+    return float(np.percentile(macro, tail)), float(np.percentile(macro, 100 - tail))
+
+
 def label_f1_by_lang(fired: np.ndarray, truth: np.ndarray, langs: np.ndarray) -> float:
     """F1 of one label (boolean vectors) averaged over the languages where it has gold support."""
     scores = []
