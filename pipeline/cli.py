@@ -254,11 +254,13 @@ def tag(table, text_column, id_column, lang_column, lang, models_dir, out_path):
               help="Gold table; with --cv, the gold folder [default: corpora/gold].")
 @click.option("--cv", is_flag=True, help="Grouped 5-fold cross-validation on the gold corpus (seed documents and hand-written passages held out whole).")
 @click.option("--terms", is_flag=True, help="Precision of every lexicon term on the gold corpus (or --gold): how often its label is the coder's; most disagreements first.")
+@click.option("--actors", "actors_gold", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Organisation mention gold (actors_gold.csv): tag --sentences [default: sentences.csv beside it] and score the mentions.")
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the per-label table as CSV.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write summary and per-label tables as JSON.")
-def evaluate(sentences, gold, cv, terms, csv_out, json_out):
+def evaluate(sentences, gold, cv, terms, actors_gold, csv_out, json_out):
     """Precision, recall, F1 per label; micro- and macro-F1 per scheme and language.
 
     Scores the fused labels and, where the table has them, the lexicon and classifier
@@ -269,9 +271,15 @@ def evaluate(sentences, gold, cv, terms, csv_out, json_out):
         irtag evaluate --sentences tagged.csv --gold gold.csv --csv scores.csv
         irtag evaluate --cv
         irtag evaluate --terms --csv term_precision.csv
+        irtag evaluate --actors ../shared/dev/actors_gold.csv
     """
     from pipeline import evaluate as evaluation
 
+    if actors_gold:
+        from pipeline.evaluate_actors import main as main_actors
+
+        click.echo(main_actors(actors_gold, sentences, csv_out=csv_out))
+        return
     if terms:
         click.echo(evaluation.main_terms(gold, csv_out=csv_out))
         return

@@ -50,6 +50,9 @@ class Errors(metaclass=_WithCodes):
     E053 = "{path}: row {row}: unknown {scheme} label(s) {labels}; valid: {valid}"
     E052 = "cross-validation needs at least 2 gold documents (found {n}) besides the examples"
     E054 = "cross-validation needs at least 2 units to hold out (gold documents, hand-written passages or rows); found {n}"
+    # organisation mentions: gold tables and acronyms (evaluate_actors.py, acronyms.py)
+    E100 = "{path}: row {row}: offsets '{start}', '{end}' are not whole numbers"
+    E101 = "{path}: row {row}: surface '{surface}' is not text[{start}:{end}] of sentence '{sent_id}'"
 
 
 class Warnings(metaclass=_WithCodes):
