@@ -136,17 +136,27 @@ def score_mentions(pred: Sequence[Mention], gold: Sequence[Mention], types: Sequ
 
 def tag_mentions(table: Any, lexicon: Any, segmenter: Any, source: str = "sentences") -> list[Mention]:
     """The lexicon's actors of every row of a sentence table (``sent_id``, ``lang``, ``text``),
-    each row one unit as ``irtag tag`` sees it."""
+    each row one unit as ``irtag tag`` sees it; rows of one ``doc_id`` (where the table has the
+    column) share the short forms their text defines (:mod:`pipeline.acronyms`)."""
+    from pipeline.acronyms import learn
     from pipeline.classify import unit_sentence
 
     _require(table, SENTENCE_COLUMNS, source)
+    rows = list(table.itertuples(index=False))
+    docs: dict[str, list[Any]] = {}
+    for row in rows:
+        docs.setdefault(str(getattr(row, "doc_id", row.sent_id)), []).append(row)
     out = []
-    for row in table.itertuples(index=False):
-        sentence = unit_sentence(row.text, row.lang, segmenter, row.sent_id)
-        for actor in lexicon.match_all(sentence)[1]:
-            out.append(Mention(row.sent_id, row.lang, actor.start, actor.end, actor.org_id, actor.org_type,
-                               actor.text))
-    return out
+    for doc_rows in docs.values():
+        sentences = [unit_sentence(row.text, row.lang, segmenter, row.sent_id) for row in doc_rows]
+        actors = [lexicon.match_all(s)[1] for s in sentences]
+        aliases = learn(zip(sentences, actors))
+        if aliases:
+            actors = [lexicon.match_all(s, aliases)[1] for s in sentences]
+        out += [Mention(row.sent_id, row.lang, a.start, a.end, a.org_id, a.org_type, a.text)
+                for row, found in zip(doc_rows, actors) for a in found]
+    order = {row.sent_id: i for i, row in enumerate(rows)}
+    return sorted(out, key=lambda m: (order[m.sent_id], m.start, m.end))
 
 
 def mention_errors(pred: Sequence[Mention], gold: Sequence[Mention]) -> Any:

@@ -35,10 +35,11 @@ import textwrap
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 import ahocorasick
 
+from pipeline import acronyms, mentions
 from pipeline.codebook import (
     LANGS,
     Concept,
@@ -426,14 +427,21 @@ class Lexicon:
         """Scheme hits of one sentence in document order (offsets into ``Document.text``)."""
         return self.match_all(sentence)[0]
 
-    def match_all(self, sentence: Sentence) -> tuple[list[Hit], list[Actor]]:
+    def match_all(self, sentence: Sentence, aliases: Mapping[str, acronyms.Alias] | None = None,
+                  ) -> tuple[list[Hit], list[Actor]]:
         """What :meth:`match` and :meth:`match_actors` return, from one scan of the sentence
-        (hits depend on the actors, so the tagging stage asks for both at once)."""
+        (hits depend on the actors, so the tagging stage asks for both at once).
+
+        Actors are the gazetteer's names refined by :func:`pipeline.mentions.refine`, plus the
+        short forms its document defines (``aliases``, from :func:`pipeline.acronyms.learn`).
+        """
         tokens = _word_tokens(sentence)
         views = _views(sentence, tokens)
         automaton, entries, patterns = self._compiled
         term_candidates, org_candidates = self._scan(views, automaton, entries)
-        actors = self._actors(sentence, org_candidates)
+        actors = mentions.refine(sentence, tokens, self._actors(sentence, org_candidates))
+        if aliases:
+            actors = acronyms.apply(sentence, actors, aliases)
         actor_spans = [(a.start, a.end) for a in actors]
         by_scheme: dict[str, list[tuple[int, int, int, str]]] = {}
         seen: set[tuple[int, int, int]] = set()
@@ -492,10 +500,9 @@ class Lexicon:
         hits.sort(key=lambda h: (h.start, h.end, scheme_order.get(h.scheme, 99), h.concept))
         return hits, actors
 
-    def match_actors(self, sentence: Sentence) -> list[Actor]:
+    def match_actors(self, sentence: Sentence, aliases: Mapping[str, acronyms.Alias] | None = None) -> list[Actor]:
         """Organisation mentions of one sentence; generic mentions have an empty ``org_id``."""
-        automaton, entries, _ = self._compiled
-        return self._actors(sentence, self._scan(_views(sentence, _word_tokens(sentence)), automaton, entries)[1])
+        return self.match_all(sentence, aliases)[1]
 
     def match_text(self, text: str, lang: str = "zh", tokens: Sequence[Token] | None = None) -> list[Hit]:
         """Match a bare string; ``tokens`` (offsets into ``text``) as the segmenter gives them.

@@ -1,0 +1,165 @@
+"""Organisation mentions beyond the gazetteer's names: rules over a sentence's actors.
+
+The gazetteer (``lexicons/organisations.yaml``, ``states.yaml``) finds names; these rules, applied
+by :meth:`pipeline.lexicon.Lexicon.match_all` after it, decide what a mention is (CODEBOOK,
+entities; ``shared/dev/README.md`` for the span conventions):
+
+* **a generic mention takes its modifiers** (中国环保NGO, 草根非政府组织, 非洲次区域组织): the
+  organisation is the whole noun phrase, and a country inside it is no state actor;
+* **a national Red Cross or Red Crescent society** is its own organisation (印度红十字会,
+  Kenya Red Cross Society), id ``RC_<state id>``, found from the countries of ``states.yaml``;
+* **one-character country abbreviations in an enumeration** (中日韩, 中、日、韩) are states;
+* **a country named as a place** ("in Mali, Chad and Niger", 在丹麦) is no actor.
+
+Pure functions on plain data: the sentence, its word tokens and its actors in, actors out.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from pipeline.document import Actor, Sentence, Token
+
+#: words that make a Chinese generic mention a longer noun phrase (the modifier is kept in the
+#: span); a country or a generic state (东道国) before the head does the same
+ZH_MODIFIERS = re.compile(
+    r"国际|草根|本土|环保|民间|地方|基层|境外|海外|国内|全国性|全球性|区域性|青年|妇女|公益|慈善|"
+    r"非洲|亚洲|欧洲|拉美|东亚|东南亚|南亚|中东|西方|大型|小型|知名|专业|外国"
+)
+#: the suffix of a national society (after a country's name) and its English forms
+RED_CROSS_ZH = re.compile(r"红十字会|红新月会")
+RED_CROSS_EN_AFTER = re.compile(r"\s+(?:Red Cross|Red Crescent)(?:\s+Society)?\b")
+RED_CROSS_EN_BEFORE = re.compile(r"\b(?:Red Cross|Red Crescent)\s+Society\s+of\s+(?:the\s+)?$")
+#: one-character abbreviations of states used in enumerations (中日韩, 中美, 中、日、韩)
+ZH_STATE_ABBREVIATIONS = {"中": "CHN", "美": "USA", "日": "JPN", "韩": "KOR", "俄": "RUS", "英": "GBR",
+                          "法": "FRA", "德": "DEU", "印": "IND", "澳": "AUS", "朝": "PRK", "越": "VNM"}
+#: a word right before a country that makes it a place, not an actor
+PLACE_BEFORE = {
+    "zh": re.compile(r"(?:在|于|赴|到|进入|移师|驻|位于|前往|访问)$"),
+    "en": re.compile(r"\b(?:in|across|throughout|within|inside)\s+(?:the\s+)?$", re.IGNORECASE),
+}
+#: what joins the items of a list of places
+LIST_JOINER = {
+    "zh": re.compile(r"^(?:、|和|及|以及|与|,)$"),
+    "en": re.compile(r"^(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?:the\s+)?$"),
+}
+STATE = "state"
+
+
+def _lang(sentence: Sentence) -> str:
+    return "zh" if sentence.lang == "zh" else "en"
+
+
+def _before(sentence: Sentence, start: int, reach: int = 24) -> str:
+    local = start - sentence.start
+    return sentence.text[max(0, local - reach):local]
+
+
+def generic_phrases(sentence: Sentence, tokens: Sequence[Token], actors: list[Actor]) -> list[Actor]:
+    """A Chinese generic mention grows leftwards over its modifiers and a country or generic
+    state right before it (中国+本土+环保+NGO); the country is then part of it, not a state."""
+    if _lang(sentence) != "zh":
+        return actors
+    states_by_end = {a.end: a for a in actors if a.org_type == STATE}
+    token_by_end = {t.end: t for t in tokens}
+    swallowed: set[tuple[int, int]] = set()
+    out = []
+    for actor in actors:
+        start = actor.start
+        while not actor.org_id:
+            state, token = states_by_end.get(start), token_by_end.get(start)
+            if state is not None and state is not actor:
+                swallowed.add((state.start, state.end))
+                start = state.start
+            elif token is not None and ZH_MODIFIERS.fullmatch(token.text):
+                start = token.start
+            else:
+                break
+        text = sentence.text[start - sentence.start:actor.end - sentence.start]
+        out.append(actor if start == actor.start else Actor(text, start, actor.end, "", actor.org_type))
+    return [a for a in out if (a.start, a.end) not in swallowed]
+
+
+def red_cross_societies(sentence: Sentence, actors: list[Actor]) -> list[Actor]:
+    """A country's name with 红十字会 / Red Cross (Society) is that country's national society."""
+    text, base = sentence.text, sentence.start
+    out = []
+    for actor in actors:
+        if actor.org_type != STATE or not actor.org_id:
+            out.append(actor)
+            continue
+        after = text[actor.end - base:]
+        if _lang(sentence) == "zh":
+            found = RED_CROSS_ZH.match(after)
+            start, end = actor.start, actor.end + (found.end() if found else 0)
+        else:
+            found = RED_CROSS_EN_AFTER.match(after)
+            start, end = actor.start, actor.end + (found.end() if found else 0)
+            before = RED_CROSS_EN_BEFORE.search(text[:actor.start - base])
+            if not found and before:
+                found, start = before, base + before.start()
+        if not found:
+            out.append(actor)
+            continue
+        out.append(Actor(text[start - base:end - base], start, end, f"RC_{actor.org_id}", "ngo"))
+    return _without_overlaps(out)
+
+
+def state_abbreviations(sentence: Sentence, tokens: Sequence[Token], actors: list[Actor]) -> list[Actor]:
+    """States written as one character in an enumeration: a token made only of such characters
+    (中日韩, 中美) or single-character tokens joined by 、 (中、日、韩)."""
+    if _lang(sentence) != "zh":
+        return actors
+    taken = [(a.start, a.end) for a in actors]
+    found: list[Actor] = []
+    words = [t for t in tokens if t.text.strip()]
+    for i, token in enumerate(words):
+        chars = token.text
+        if len(chars) >= 2 and len(set(chars)) == len(chars) and all(c in ZH_STATE_ABBREVIATIONS for c in chars):
+            found += [Actor(c, token.start + k, token.start + k + 1, ZH_STATE_ABBREVIATIONS[c], STATE)
+                      for k, c in enumerate(chars)]
+        elif len(chars) == 1 and chars in ZH_STATE_ABBREVIATIONS:
+            def listed(comma: int, other: int) -> bool:
+                return (0 <= min(comma, other) and max(comma, other) < len(words) and words[comma].text == "、"
+                        and words[other].text in ZH_STATE_ABBREVIATIONS)
+
+            if listed(i - 1, i - 2) or listed(i + 1, i + 2):
+                found.append(Actor(chars, token.start, token.end, ZH_STATE_ABBREVIATIONS[chars], STATE))
+    found = [a for a in found if not any(s < a.end and a.start < e for s, e in taken)]
+    return sorted(actors + found, key=lambda a: (a.start, a.end))
+
+
+def without_places(sentence: Sentence, actors: list[Actor]) -> list[Actor]:
+    """Drop countries named as places: after 在 / "in", or continuing a list that began so."""
+    lang = _lang(sentence)
+    out = []
+    previous_place: Actor | None = None
+    for actor in actors:
+        if actor.org_type == STATE and actor.org_id:
+            before = _before(sentence, actor.start)
+            joined = previous_place is not None and LIST_JOINER[lang].match(
+                sentence.text[previous_place.end - sentence.start:actor.start - sentence.start])
+            if PLACE_BEFORE[lang].search(before) or joined:
+                previous_place = actor
+                continue
+        previous_place = None
+        out.append(actor)
+    return out
+
+
+def _without_overlaps(actors: list[Actor]) -> list[Actor]:
+    """Keep the longest of overlapping mentions (the earlier on a tie)."""
+    kept: list[Actor] = []
+    for actor in sorted(actors, key=lambda a: (a.start - a.end, a.start)):
+        if not any(k.start < actor.end and actor.start < k.end for k in kept):
+            kept.append(actor)
+    return sorted(kept, key=lambda a: (a.start, a.end))
+
+
+def refine(sentence: Sentence, tokens: Sequence[Token], actors: list[Actor]) -> list[Actor]:
+    """Every rule of this module, in order (national societies before places: 在印度红十字会…)."""
+    actors = red_cross_societies(sentence, actors)
+    actors = generic_phrases(sentence, tokens, actors)
+    actors = state_abbreviations(sentence, tokens, actors)
+    return without_places(sentence, actors)
