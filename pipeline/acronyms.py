@@ -1,4 +1,5 @@
-"""Short names a document defines for itself: "the African Union (AU)", 非洲联盟(以下简称非盟).
+"""Short names a document gives its organisations: "the African Union (AU)", 非洲联盟(以下简称非盟),
+and the head of a name standing for it ("the International Monetary Fund ... the Fund").
 
 A definition is a short form in brackets (or after 简称 / 下称) right after a mention; the short
 form then names that mention's organisation everywhere in the document, also where the
@@ -7,6 +8,11 @@ NGO mention). An English long form the gazetteer does not know is taken where it
 spell the short form (Schwartz & Hearst's rule) and a mention of the gazetteer ends it: a
 generic one ("... Foundation (ISF)") makes the short form a new organisation, id ``doc:ISF``,
 of the generic mention's type.
+
+A document that names one organisation ending in a head noun ("the International Monetary
+Fund", 经济及社会理事会, 红十字国际委员会) may go on with the head alone ("the Fund", 理事会,
+国际委员会): :func:`learn` takes those heads too, where only one of the document's organisations
+ends in it (English heads only after "the").
 
 Pure functions: :func:`learn` reads sentences with their actors, :func:`apply` adds the
 mentions of learned short forms to one sentence's actors.
@@ -34,6 +40,12 @@ ZH_SHORT = re.compile(
 MIN_CAPITALS = 2
 #: prefix of the ids made for organisations the gazetteer does not know
 NEW_ID_PREFIX = "doc:"
+#: heads of organisation names that a document may use alone for the organisation
+EN_HEADS = frozenset("Fund Bank Council Commission Assembly Board Committee Federation Movement Court "
+                     "Agency Secretariat Union Organization Organisation Programme Forum".split())
+ZH_HEADS = ("理事会", "委员会", "联合会", "基金会", "大会", "法院", "秘书处", "银行", "联盟")
+#: an English head stands for its organisation only after the article
+EN_HEAD_BEFORE = re.compile(r"\bthe\s+[‘'\"“]?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,8 @@ class Alias:
 
     org_id: str
     org_type: str
+    #: a pattern the text right before an occurrence must end with ('' for none)
+    before: str = ""
 
 
 def _capitals(short: str) -> int:
@@ -85,14 +99,32 @@ def _definitions(sentence: Sentence) -> list[tuple[int, int, int, str]]:
     return out
 
 
+def _heads(sentence: Sentence, actor: Actor) -> list[str]:
+    """The head forms of a named mention: its last word (English, a head noun), or its endings
+    that start at a token and end in a head noun (Chinese, at least three characters)."""
+    if sentence.lang != "zh":
+        last = actor.text.split()[-1] if " " in actor.text else ""
+        return [last] if last in EN_HEADS else []
+    starts = [t.start - actor.start for t in sentence.tokens if actor.start < t.start < actor.end]
+    endings = {actor.text[i:] for i in starts} | {h for h in ZH_HEADS if len(actor.text) > len(h)}
+    return sorted(e for e in endings if len(e) >= 3 and e.endswith(ZH_HEADS) and actor.text.endswith(e))
+
+
 def learn(sentences: Iterable[tuple[Sentence, Sequence[Actor]]]) -> dict[str, Alias]:
-    """Short form -> what it names, from the definitions of a document's sentences.
+    """Short form -> what it names, from the definitions and the names of a document's sentences.
 
     The mention that ends where a definition starts is what it names. A short form defined
-    twice keeps its first meaning; one that names nothing known is not learned.
+    twice keeps its first meaning; one that names nothing known is not learned. Head forms
+    (see the module) come after definitions, and only where one organisation has them.
     """
     aliases: dict[str, Alias] = {}
+    heads: dict[str, set[Alias]] = {}
     for sentence, actors in sentences:
+        for actor in actors:
+            if actor.org_id:
+                for head in _heads(sentence, actor):
+                    heads.setdefault(head, set()).add(Alias(actor.org_id, actor.org_type, "" if sentence.lang == "zh"
+                                                            else EN_HEAD_BEFORE.pattern))
         ends = {a.end: a for a in actors}
         for long_end, _start, _end, short in _definitions(sentence):
             actor = ends.get(long_end)
@@ -109,6 +141,9 @@ def learn(sentences: Iterable[tuple[Sentence, Sequence[Actor]]]) -> dict[str, Al
             aliases[short] = alias
             if sentence.lang != "zh" and short.endswith("s") and _capitals(short[:-1]) == len(short) - 1:
                 aliases.setdefault(short[:-1], alias)
+    for head, meanings in heads.items():
+        if len({m.org_id for m in meanings}) == 1:
+            aliases.setdefault(head, min(meanings, key=lambda m: m.before))
     return aliases
 
 
@@ -129,6 +164,8 @@ def apply(sentence: Sentence, actors: Sequence[Actor], aliases: Mapping[str, Ali
     for short in sorted(aliases, key=lambda s: (-len(s), s)):
         alias = aliases[short]
         for start, end in _occurrences(sentence.text, short):
+            if alias.before and not re.search(alias.before, sentence.text[:start]):
+                continue
             start, end = sentence.start + start, sentence.start + end
             if not any(a.start < end and start < a.end for a in found):
                 found.append(Actor(short, start, end, alias.org_id, alias.org_type))

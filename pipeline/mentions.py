@@ -9,7 +9,10 @@ entities; ``shared/dev/README.md`` for the span conventions):
 * **a national Red Cross or Red Crescent society** is its own organisation (印度红十字会,
   Kenya Red Cross Society), id ``RC_<state id>``, found from the countries of ``states.yaml``;
 * **one-character country abbreviations in an enumeration** (中日韩, 中、日、韩) are states;
-* **a country named as a place** ("in Mali, Chad and Niger", 在丹麦) is no actor.
+* **a country named as a place** ("in Mali, Chad and Niger", 在丹麦), or standing for its
+  people (中国民间, 中国青年, 印度人民), is no state actor;
+* **an English generic head written as a name** after capitalised words ("Hungarian Academy of
+  Sciences", "Kenya Youth Network") is a named organisation, id ``name:<the name>``.
 
 Pure functions on plain data: the sentence, its word tokens and its actors in, actors out.
 """
@@ -39,6 +42,13 @@ PLACE_BEFORE = {
     "zh": re.compile(r"(?:在|于|赴|到|进入|移师|驻|位于|前往|访问)$"),
     "en": re.compile(r"\b(?:in|across|throughout|within|inside)\s+(?:the\s+)?$", re.IGNORECASE),
 }
+#: what right after a Chinese country name makes it stand for its people, not its state
+ZH_PEOPLE_AFTER = re.compile(r"民间|青年|本土|人民|公民|民众|学者|专家|科学家|科技工作者|企业家|网民|社会各界")
+#: capitalised words that do not start a name (sentence-initial determiners and the like)
+EN_NOT_NAME = frozenset("The A An This That These Those Its Their Our Your His Her Each Every Some "
+                        "Many Most All Both Other Such Several".split())
+#: prefix of the ids of names found by :func:`proper_names`
+NAME_ID_PREFIX = "name:"
 #: what joins the items of a list of places
 LIST_JOINER = {
     "zh": re.compile(r"^(?:、|和|及|以及|与|,)$"),
@@ -131,7 +141,8 @@ def state_abbreviations(sentence: Sentence, tokens: Sequence[Token], actors: lis
 
 
 def without_places(sentence: Sentence, actors: list[Actor]) -> list[Actor]:
-    """Drop countries named as places: after 在 / "in", or continuing a list that began so."""
+    """Drop countries named as places (after 在 / "in", or continuing a list that began so) or
+    standing for their people (中国民间)."""
     lang = _lang(sentence)
     out = []
     previous_place: Actor | None = None
@@ -140,12 +151,38 @@ def without_places(sentence: Sentence, actors: list[Actor]) -> list[Actor]:
             before = _before(sentence, actor.start)
             joined = previous_place is not None and LIST_JOINER[lang].match(
                 sentence.text[previous_place.end - sentence.start:actor.start - sentence.start])
-            if PLACE_BEFORE[lang].search(before) or joined:
+            people = lang == "zh" and ZH_PEOPLE_AFTER.match(sentence.text[actor.end - sentence.start:])
+            if PLACE_BEFORE[lang].search(before) or joined or people:
                 previous_place = actor
                 continue
         previous_place = None
         out.append(actor)
     return out
+
+
+def proper_names(sentence: Sentence, actors: list[Actor]) -> list[Actor]:
+    """An English generic mention written with a capital ("Academy of Sciences") right after
+    capitalised words is a name: the span takes those words and gets the id ``name:<span>``."""
+    if _lang(sentence) == "zh":
+        return actors
+    text, base = sentence.text, sentence.start
+    out = []
+    for actor in actors:
+        if actor.org_id or not actor.text[:1].isupper():
+            out.append(actor)
+            continue
+        start = actor.start
+        for word in reversed(list(re.finditer(r"[A-Z][\w'&.-]*\s+$|[A-Z][\w'&.-]*\s+(?=[A-Z])",
+                                              text[:start - base]))):
+            if word.end() != start - base or word.group().strip() in EN_NOT_NAME:
+                break
+            start = base + word.start()
+        if start == actor.start:
+            out.append(actor)
+            continue
+        name = text[start - base:actor.end - base]
+        out.append(Actor(name, start, actor.end, NAME_ID_PREFIX + name, actor.org_type))
+    return _without_overlaps(out)
 
 
 def _without_overlaps(actors: list[Actor]) -> list[Actor]:
@@ -160,6 +197,6 @@ def _without_overlaps(actors: list[Actor]) -> list[Actor]:
 def refine(sentence: Sentence, tokens: Sequence[Token], actors: list[Actor]) -> list[Actor]:
     """Every rule of this module, in order (national societies before places: 在印度红十字会…)."""
     actors = red_cross_societies(sentence, actors)
-    actors = generic_phrases(sentence, tokens, actors)
+    actors = proper_names(sentence, generic_phrases(sentence, tokens, actors))
     actors = state_abbreviations(sentence, tokens, actors)
     return without_places(sentence, actors)
