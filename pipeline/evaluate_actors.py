@@ -96,10 +96,13 @@ def map_ids(pred: Iterable[Mention], gold: Iterable[Mention]) -> dict[str, str]:
 def judge(pred: Sequence[Mention], gold: Sequence[Mention]) -> tuple[list[bool], list[bool]]:
     """Which predicted and which gold mentions are right (aligned with ``pred`` and ``gold``)."""
     mapping = map_ids(pred, gold)
-    gold_keys = {(m.span, m.org_type, m.org_id) for m in gold}
-    pred_keys = {(p.span, p.org_type, mapping.get(p.org_id, "\0") if p.org_id else "") for p in pred}
-    return ([(p.span, p.org_type, mapping.get(p.org_id, "\0") if p.org_id else "") in gold_keys for p in pred],
-            [(g.span, g.org_type, g.org_id) in pred_keys for g in gold])
+
+    def key(p: Mention) -> tuple[tuple[str, int, int], str, str | None]:
+        return p.span, p.org_type, mapping.get(p.org_id) if p.org_id else ""
+
+    gold_keys = {(g.span, g.org_type, g.org_id) for g in gold}
+    pred_keys = {key(p) for p in pred}
+    return [key(p) in gold_keys for p in pred], [(g.span, g.org_type, g.org_id) in pred_keys for g in gold]
 
 
 def _row(lang: str, org_type: str, n_gold: int, n_pred: int, right_pred: int, right_gold: int) -> dict[str, Any]:
