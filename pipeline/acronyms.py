@@ -44,8 +44,10 @@ NEW_ID_PREFIX = "doc:"
 EN_HEADS = frozenset("Fund Bank Council Commission Assembly Board Committee Federation Movement Court "
                      "Agency Secretariat Union Organization Organisation Programme Forum".split())
 ZH_HEADS = ("理事会", "委员会", "联合会", "基金会", "大会", "法院", "秘书处", "银行", "联盟")
-#: an English head stands for its organisation only after the article
+#: an English head stands for its organisation only after the article; a Chinese one only where
+#: no other noun comes right before it (联合国民间组织委员会 is another committee)
 EN_HEAD_BEFORE = re.compile(r"\bthe\s+[‘'\"“]?$", re.IGNORECASE)
+ZH_HEAD_BEFORE = re.compile(r"(?:^|[^\u4e00-\u9fff]|[和与及同向对在由经为从将把被给该其本此这])$")
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,29 @@ def _heads(sentence: Sentence, actor: Actor) -> list[str]:
     return sorted(e for e in endings if len(e) >= 3 and e.endswith(ZH_HEADS) and actor.text.endswith(e))
 
 
+def defined_long_forms(sentence: Sentence, actors: Sequence[Actor]) -> list[Actor]:
+    """A known short form in brackets makes the words before it, where their initials spell it,
+    a mention of the same organisation ("the Organisation for Economic Cooperation and
+    Development (OECD)": the long form is OECD even in a spelling the gazetteer lacks)."""
+    if sentence.lang == "zh":
+        return list(actors)
+    by_span = {(a.start, a.end): a for a in actors if a.org_id}
+    found = list(actors)
+    for long_end, short_start, short_end, short in _definitions(sentence):
+        known = by_span.get((short_start, short_end))
+        if known is None or any(a.end == long_end for a in actors):
+            continue
+        local_end = long_end - sentence.start
+        long_start = initials_match(sentence.text[:local_end], short)
+        words = sentence.text[long_start:local_end].split()
+        if long_start < 0 or not 2 <= len(words) <= min(len(short) + 5, 2 * len(short)) or not words[0][:1].isupper():
+            continue
+        start = sentence.start + long_start
+        found = [a for a in found if not (a.start < long_end and start < a.end)]
+        found.append(Actor(sentence.text[long_start:local_end], start, long_end, known.org_id, known.org_type))
+    return sorted(found, key=lambda a: (a.start, a.end))
+
+
 def learn(sentences: Iterable[tuple[Sentence, Sequence[Actor]]]) -> dict[str, Alias]:
     """Short form -> what it names, from the definitions and the names of a document's sentences.
 
@@ -123,8 +148,8 @@ def learn(sentences: Iterable[tuple[Sentence, Sequence[Actor]]]) -> dict[str, Al
         for actor in actors:
             if actor.org_id:
                 for head in _heads(sentence, actor):
-                    heads.setdefault(head, set()).add(Alias(actor.org_id, actor.org_type, "" if sentence.lang == "zh"
-                                                            else EN_HEAD_BEFORE.pattern))
+                    before = ZH_HEAD_BEFORE if sentence.lang == "zh" else EN_HEAD_BEFORE
+                    heads.setdefault(head, set()).add(Alias(actor.org_id, actor.org_type, before.pattern))
         ends = {a.end: a for a in actors}
         for long_end, _start, _end, short in _definitions(sentence):
             actor = ends.get(long_end)

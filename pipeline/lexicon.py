@@ -432,16 +432,17 @@ class Lexicon:
         """What :meth:`match` and :meth:`match_actors` return, from one scan of the sentence
         (hits depend on the actors, so the tagging stage asks for both at once).
 
-        Actors are the gazetteer's names refined by :func:`pipeline.mentions.refine`, plus the
-        short forms its document defines (``aliases``, from :func:`pipeline.acronyms.learn`).
+        Actors are the gazetteer's names and the short forms the sentence's document defines
+        (``aliases``, from :func:`pipeline.acronyms.learn`), refined by :func:`pipeline.mentions.refine`.
         """
         tokens = _word_tokens(sentence)
         views = _views(sentence, tokens)
         automaton, entries, patterns = self._compiled
         term_candidates, org_candidates = self._scan(views, automaton, entries)
-        actors = mentions.refine(sentence, tokens, self._actors(sentence, org_candidates))
+        actors = self._actors(sentence, org_candidates)
         if aliases:
             actors = acronyms.apply(sentence, actors, aliases)
+        actors = mentions.refine(sentence, tokens, actors)
         actor_spans = [(a.start, a.end) for a in actors]
         by_scheme: dict[str, list[tuple[int, int, int, str]]] = {}
         seen: set[tuple[int, int, int]] = set()

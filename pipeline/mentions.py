@@ -9,6 +9,9 @@ entities; ``shared/dev/README.md`` for the span conventions):
 * **a national Red Cross or Red Crescent society** is its own organisation (印度红十字会,
   Kenya Red Cross Society), id ``RC_<state id>``, found from the countries of ``states.yaml``;
 * **one-character country abbreviations in an enumeration** (中日韩, 中、日、韩) are states;
+* **a long form defined by a known short form** ("the Organisation for Economic Cooperation and
+  Development (OECD)") is a mention of that organisation (:func:`pipeline.acronyms.defined_long_forms`);
+* **a generic that only modifies** (东盟国家, "the NGO Delegation") is no mention of its own;
 * **a country named as a place** ("in Mali, Chad and Niger", 在丹麦), or standing for its
   people (中国民间, 中国青年, 印度人民), is no state actor;
 * **an English generic head written as a name** after capitalised words ("Hungarian Academy of
@@ -22,6 +25,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from pipeline.acronyms import defined_long_forms
 from pipeline.document import Actor, Sentence, Token
 
 #: words that make a Chinese generic mention a longer noun phrase (the modifier is kept in the
@@ -37,16 +41,26 @@ RED_CROSS_EN_BEFORE = re.compile(r"\b(?:Red Cross|Red Crescent)\s+Society\s+of\s
 #: one-character abbreviations of states used in enumerations (中日韩, 中美, 中、日、韩)
 ZH_STATE_ABBREVIATIONS = {"中": "CHN", "美": "USA", "日": "JPN", "韩": "KOR", "俄": "RUS", "英": "GBR",
                           "法": "FRA", "德": "DEU", "印": "IND", "澳": "AUS", "朝": "PRK", "越": "VNM"}
-#: a word right before a country that makes it a place, not an actor
+#: a word right before a country that makes it a place, not an actor (Chinese: the token before)
 PLACE_BEFORE = {
-    "zh": re.compile(r"(?:在|于|赴|到|进入|移师|驻|位于|前往|访问)$"),
+    "zh": re.compile(r"在|于|赴|到|进入|移师|驻|位于|前往|访问"),
     "en": re.compile(r"\b(?:in|across|throughout|within|inside)\s+(?:the\s+)?$", re.IGNORECASE),
 }
+#: 在 X 提议下, 在 X 的支持下: the country acts, it is no place
+ZH_UNDER = re.compile(r"[^，,。；;]{0,8}?(?:提议|倡议|推动|领导|支持|帮助|主持|努力|协调|主导|斡旋|要求|邀请)下")
+#: generic states that, right after an organisation (东盟国家, 欧盟各国), are its members: the
+#: organisation is the mention
+ZH_MEMBERS = frozenset({"国家", "各国", "成员国"})
+#: capitalised words that, right after a generic mention, make it the modifier of a body's name
+#: (the NGO Delegation, an NGO Branch): the generic is then no mention of its own
+EN_BODY_HEADS = re.compile(r"\s+(?:Delegation|Branch|Committee|Section|Unit|Office|Liaison|Service)s?\b")
 #: what right after a Chinese country name makes it stand for its people, not its state
 ZH_PEOPLE_AFTER = re.compile(r"民间|青年|本土|人民|公民|民众|学者|专家|科学家|科技工作者|企业家|网民|社会各界")
 #: capitalised words that do not start a name (sentence-initial determiners and the like)
 EN_NOT_NAME = frozenset("The A An This That These Those Its Their Our Your His Her Each Every Some "
-                        "Many Most All Both Other Such Several".split())
+                        "Many Most All Both Other Such Several Today Now Here There However Moreover Also "
+                        "Meanwhile In On At For By With From As When While Since After Before Under And But "
+                        "Or Of To If Then Thus".split())
 #: prefix of the ids of names found by :func:`proper_names`
 NAME_ID_PREFIX = "name:"
 #: what joins the items of a list of places
@@ -140,7 +154,15 @@ def state_abbreviations(sentence: Sentence, tokens: Sequence[Token], actors: lis
     return sorted(actors + found, key=lambda a: (a.start, a.end))
 
 
-def without_places(sentence: Sentence, actors: list[Actor]) -> list[Actor]:
+def _place_word_before(sentence: Sentence, tokens: Sequence[Token], actor: Actor) -> bool:
+    if _lang(sentence) == "en":
+        return bool(PLACE_BEFORE["en"].search(_before(sentence, actor.start)))
+    before = [t for t in tokens if t.end == actor.start]
+    after = sentence.text[actor.end - sentence.start:]
+    return bool(before) and bool(PLACE_BEFORE["zh"].fullmatch(before[0].text)) and not ZH_UNDER.match(after)
+
+
+def without_places(sentence: Sentence, tokens: Sequence[Token], actors: list[Actor]) -> list[Actor]:
     """Drop countries named as places (after 在 / "in", or continuing a list that began so) or
     standing for their people (中国民间)."""
     lang = _lang(sentence)
@@ -148,16 +170,25 @@ def without_places(sentence: Sentence, actors: list[Actor]) -> list[Actor]:
     previous_place: Actor | None = None
     for actor in actors:
         if actor.org_type == STATE and actor.org_id:
-            before = _before(sentence, actor.start)
             joined = previous_place is not None and LIST_JOINER[lang].match(
                 sentence.text[previous_place.end - sentence.start:actor.start - sentence.start])
             people = lang == "zh" and ZH_PEOPLE_AFTER.match(sentence.text[actor.end - sentence.start:])
-            if PLACE_BEFORE[lang].search(before) or joined or people:
+            if _place_word_before(sentence, tokens, actor) or joined or people:
                 previous_place = actor
                 continue
         previous_place = None
         out.append(actor)
     return out
+
+
+def without_modifiers(sentence: Sentence, actors: list[Actor]) -> list[Actor]:
+    """Drop generic mentions that only modify another: 国家 / 各国 right after an organisation
+    (东盟国家: the organisation is the mention), "NGO" in the name of a body ("the NGO Delegation")."""
+    text, base = sentence.text, sentence.start
+    named_ends = {a.end for a in actors if a.org_id and a.org_type != STATE}
+    return [a for a in actors if a.org_id or not (
+        (_lang(sentence) == "zh" and a.text in ZH_MEMBERS and a.start in named_ends)
+        or (_lang(sentence) == "en" and a.text[:1].isupper() and EN_BODY_HEADS.match(text[a.end - base:])))]
 
 
 def proper_names(sentence: Sentence, actors: list[Actor]) -> list[Actor]:
@@ -168,7 +199,7 @@ def proper_names(sentence: Sentence, actors: list[Actor]) -> list[Actor]:
     text, base = sentence.text, sentence.start
     out = []
     for actor in actors:
-        if actor.org_id or not actor.text[:1].isupper():
+        if actor.org_id or actor.org_type == STATE or not actor.text[:1].isupper():
             out.append(actor)
             continue
         start = actor.start
@@ -198,5 +229,6 @@ def refine(sentence: Sentence, tokens: Sequence[Token], actors: list[Actor]) -> 
     """Every rule of this module, in order (national societies before places: 在印度红十字会…)."""
     actors = red_cross_societies(sentence, actors)
     actors = proper_names(sentence, generic_phrases(sentence, tokens, actors))
+    actors = without_modifiers(sentence, defined_long_forms(sentence, actors))
     actors = state_abbreviations(sentence, tokens, actors)
-    return without_places(sentence, actors)
+    return without_places(sentence, tokens, actors)
