@@ -44,13 +44,19 @@ ZH_STATE_ABBREVIATIONS = {"中": "CHN", "美": "USA", "日": "JPN", "韩": "KOR"
 #: a word right before a country that makes it a place, not an actor (Chinese: the token before)
 PLACE_BEFORE = {
     "zh": re.compile(r"在|于|赴|到|进入|移师|驻|位于|前往|访问"),
-    "en": re.compile(r"\b(?:in|across|throughout|within|inside)\s+(?:the\s+)?$", re.IGNORECASE),
+    "en": re.compile(r"\b(?:in|across|throughout|within|inside)\s+(?:the\s+)?$|\b(?:in|across)\s+(?:\w+\s+){0,3}"
+                     r"(?:countries|states|places|regions|settings|contexts)\s+(?:such as|as diverse as|like|including)"
+                     r"\s+(?:the\s+)?$", re.IGNORECASE),
 }
 #: 在 X 提议下, 在 X 的支持下: the country acts, it is no place
 ZH_UNDER = re.compile(r"[^，,。；;]{0,8}?(?:提议|倡议|推动|领导|支持|帮助|主持|努力|协调|主导|斡旋|要求|邀请)下")
 #: generic states that, right after an organisation (东盟国家, 欧盟各国), are its members: the
 #: organisation is the mention
 ZH_MEMBERS = frozenset({"国家", "各国", "成员国"})
+EN_MEMBERS = re.compile(r"(?:governments?|member states|member countries|countries|states)$", re.IGNORECASE)
+#: other senses of generic words: "the foundations for", "to firm up"
+EN_OTHER_SENSES = ((re.compile(r"foundations?$"), re.compile(r"\s+(?:for|of)\b")),
+                   (re.compile(r"firms?$"), re.compile(r"\s+up\b")))
 #: capitalised words that, right after a generic mention, make it the modifier of a body's name
 #: (the NGO Delegation, an NGO Branch): the generic is then no mention of its own
 EN_BODY_HEADS = re.compile(r"\s+(?:Delegation|Branch|Committee|Section|Unit|Office|Liaison|Service)s?\b")
@@ -156,7 +162,7 @@ def state_abbreviations(sentence: Sentence, tokens: Sequence[Token], actors: lis
 
 def _place_word_before(sentence: Sentence, tokens: Sequence[Token], actor: Actor) -> bool:
     if _lang(sentence) == "en":
-        return bool(PLACE_BEFORE["en"].search(_before(sentence, actor.start)))
+        return bool(PLACE_BEFORE["en"].search(_before(sentence, actor.start, reach=60)))
     before = [t for t in tokens if t.end == actor.start]
     after = sentence.text[actor.end - sentence.start:]
     return bool(before) and bool(PLACE_BEFORE["zh"].fullmatch(before[0].text)) and not ZH_UNDER.match(after)
@@ -182,13 +188,21 @@ def without_places(sentence: Sentence, tokens: Sequence[Token], actors: list[Act
 
 
 def without_modifiers(sentence: Sentence, actors: list[Actor]) -> list[Actor]:
-    """Drop generic mentions that only modify another: 国家 / 各国 right after an organisation
-    (东盟国家: the organisation is the mention), "NGO" in the name of a body ("the NGO Delegation")."""
+    """Drop generic mentions that only modify another or are another sense of the word: 国家 /
+    各国 right after an organisation (东盟国家, "G20 governments": the organisation is the
+    mention), "NGO" in the name of a body ("the NGO Delegation"), "the foundations for"."""
     text, base = sentence.text, sentence.start
     named_ends = {a.end for a in actors if a.org_id and a.org_type != STATE}
-    return [a for a in actors if a.org_id or not (
-        (_lang(sentence) == "zh" and a.text in ZH_MEMBERS and a.start in named_ends)
-        or (_lang(sentence) == "en" and a.text[:1].isupper() and EN_BODY_HEADS.match(text[a.end - base:])))]
+
+    def modifies(a: Actor) -> bool:
+        after = text[a.end - base:]
+        if _lang(sentence) == "zh":
+            return a.text in ZH_MEMBERS and a.start in named_ends
+        return bool((EN_MEMBERS.fullmatch(a.text) and a.start - 1 in named_ends and text[a.start - base - 1] == " ")
+                    or (a.text[:1].isupper() and EN_BODY_HEADS.match(after))
+                    or any(word.fullmatch(a.text) and sense.match(after) for word, sense in EN_OTHER_SENSES))
+
+    return [a for a in actors if a.org_id or not modifies(a)]
 
 
 def proper_names(sentence: Sentence, actors: list[Actor]) -> list[Actor]:

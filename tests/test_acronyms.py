@@ -126,3 +126,12 @@ def test_apply_keeps_the_gazetteer_mentions(lang):
 )
 def test_initials_match(long_form, short, start):
     assert initials_match(long_form, short) == start
+
+
+def test_a_chinese_head_after_another_noun_is_another_body():
+    text = "非政府组织委员会开会。"
+    s = sentence(text, "zh", ["非政府组织", "委员会", "开会"])
+    aliases = learn([(s, [actor("非政府组织委员会", text, "NGO_COMMITTEE", "igo")])])
+    later = "妇女组织委员会与该委员会会面。"
+    found = apply(sentence(later, "zh", ["妇女组织", "委员会", "与", "该", "委员会", "会面"]), [], aliases)
+    assert [(a.text, a.start) for a in found] == [("委员会", later.rindex("委员会"))]

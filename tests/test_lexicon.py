@@ -800,6 +800,18 @@ def test_ids_are_unique_across_the_gazetteer_files(tmp_path):
         # a generic head written as a name is a name
         ("en", "They met the Hungarian Academy of Sciences.",
          [("Hungarian Academy of Sciences", "name:Hungarian Academy of Sciences", "ngo")]),
+        # a long form spelled by a known short form is that organisation
+        ("en", "The World Health Organisation (WHO) met.", [("World Health Organisation", "WHO", "igo"),
+                                                           ("WHO", "WHO", "igo")]),
+        # generics that only modify, and other senses
+        ("zh", "东盟国家签署了协议。", [("东盟", "ASEAN", "regional")]),
+        ("en", "The G20 governments agreed.", [("G20", "G20", "forum")]),
+        ("en", "The NGO Delegation met.", []),
+        ("en", "This laid the foundations for reform.", []),
+        # places, and countries that act although 在 comes first
+        ("en", "Aid flows in countries such as Mali and Chad.", []),
+        ("zh", "在中国提议下,会议召开。", [("中国", "CHN", "state")]),
+        ("zh", "这不利于中国的发展。", [("中国", "CHN", "state")]),
         # generic mentions of states
         ("zh", "成员国和各国央行达成共识。", [("成员国", "", "state"), ("各国央行", "", "state")]),
         ("en", "Member states and central banks agreed.", [("Member states", "", "state"), ("central banks", "", "state")]),
