@@ -281,10 +281,12 @@ def tag(table, text_column, id_column, lang_column, lang, models_dir, config_pat
               help="Gold table; with --cv or --terms, the gold folder [default: corpora/gold].")
 @click.option("--cv", is_flag=True, help="Grouped 5-fold cross-validation on the gold corpus (seed documents and hand-written passages held out whole).")
 @click.option("--terms", is_flag=True, help="Precision of every lexicon term on the gold corpus (or --gold): how often its label is the coder's; most disagreements first.")
+@click.option("--actors", "actors_gold", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Organisation mention gold (actors_gold.csv): tag --sentences [default: sentences.csv beside it] and score the mentions.")
 @csv_option
 @json_option
 @config_option
-def evaluate(sentences, gold, cv, terms, csv_out, json_out, config_path):
+def evaluate(sentences, gold, cv, terms, actors_gold, csv_out, json_out, config_path):
     """Precision, recall, F1 per label; micro- and macro-F1 per scheme and language.
 
     Scores the fused labels and, where the table has them, each tagger's own labels.
@@ -295,11 +297,16 @@ def evaluate(sentences, gold, cv, terms, csv_out, json_out, config_path):
         irtag evaluate --sentences tagged.csv --gold gold.csv --csv scores.csv
         irtag evaluate --cv
         irtag evaluate --terms --csv term_precision.csv
+        irtag evaluate --actors ../shared/dev/actors_gold.csv
     """
     from pipeline import evaluate as evaluation
 
     config = _config(config_path)
-    if terms:
+    if actors_gold:
+        from pipeline.evaluate_actors import main as main_actors
+
+        click.echo(main_actors(actors_gold, sentences, csv_out=csv_out, config=config))
+    elif terms:
         click.echo(evaluation.main_terms(gold, csv_out=csv_out, config=config))
     elif cv:
         click.echo(evaluation.main_cv(gold, csv_out=csv_out, json_out=json_out, config=config))

@@ -10,6 +10,7 @@ Files in the lexicon folder:
 
 * ``codebook.yaml``: schemes, their labels (codebook order, definitions, groups) and actor types;
 * ``organisations.yaml``: the organisation gazetteer (named organisations and generic mentions);
+* ``states.yaml``: the countries, in the gazetteer's format (read with it as one gazetteer);
 * any other ``*.yaml``: one scheme lexicon, a list of concepts with ``zh``/``en`` terms and
   optional regex ``patterns``.
 
@@ -30,6 +31,8 @@ from pipeline.norm import fold_width
 
 CODEBOOK_FILE = "codebook.yaml"
 ORGANISATIONS_FILE = "organisations.yaml"
+#: the gazetteer's files, read as one: ids and names are unique across them
+GAZETTEER_FILES = (ORGANISATIONS_FILE, "states.yaml")
 
 
 # -- data ---------------------------------------------------------------------------------
@@ -94,13 +97,17 @@ class Concept:
 
 @dataclass(frozen=True)
 class Organisation:
-    """A gazetteer entry; ``id`` is empty for generic mentions (非政府组织, NGOs)."""
+    """A gazetteer entry; ``id`` is empty for generic mentions (非政府组织, NGOs).
+
+    ``parent`` is the id of the organisation a sub-body belongs to (UNSC -> UN), else ''.
+    """
 
     id: str
     type: str
     terms: tuple[Term, ...]
     path: str
     line: int
+    parent: str = ""
 
     @property
     def name(self) -> str:

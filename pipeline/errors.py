@@ -75,6 +75,9 @@ class Errors(metaclass=_WithCodes):
     E065 = "{path}: same bytes as {first} (document {doc_id}); tagged once, under the first file"
     E066 = "{path}: is a folder, not a file"
     E067 = "{path}: cannot read the file ({reason})"
+    # organisation mentions: gold tables and acronyms (evaluate_actors.py, acronyms.py)
+    E100 = "{path}: row {row}: offsets '{start}', '{end}' are not whole numbers"
+    E101 = "{path}: row {row}: surface '{surface}' is not text[{start}:{end}] of sentence '{sent_id}'"
 
 
 class Warnings(metaclass=_WithCodes):

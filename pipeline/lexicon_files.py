@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.codebook import (
-    CODEBOOK_FILE, ORGANISATIONS_FILE, Codebook, Concept, LabelDef, LexiconData, Organisation, Pattern,
+    CODEBOOK_FILE, GAZETTEER_FILES, Codebook, Concept, LabelDef, LexiconData, Organisation, Pattern,
     Problem, SchemeDef, Term, normalize_term,
 )
 from pipeline.errors import Errors, IrtagError
@@ -29,7 +29,7 @@ _ACTOR_TYPE_KEYS = {"name", "definition"}
 _LEXICON_KEYS = {"scheme", "description", "concepts"}
 _CONCEPT_KEYS = {"id", "label", "zh", "en", "patterns", "note"}
 _GAZETTEER_KEYS = {"organisations", "generic"}
-_ORG_KEYS = {"id", "type", "zh", "en", "note"}
+_ORG_KEYS = {"id", "type", "parent", "zh", "en", "note"}
 _GENERIC_KEYS = {"type", "zh", "en", "note"}
 
 
@@ -324,15 +324,16 @@ def _read_scheme_lexicon(
 
 
 def _read_organisations(
-    path: Path, codebook: Codebook, problems: list[Problem], duplicates: _Duplicates
+    path: Path, codebook: Codebook, problems: list[Problem], duplicates: _Duplicates,
+    seen_ids: dict[str, str],
 ) -> list[Organisation]:
+    """One gazetteer file; ``seen_ids`` (id -> file:line) is shared by the gazetteer's files."""
     reader = _Reader(path, problems)
     root = reader.compose()
     if root is None:
         return []
     top = reader.mapping(root, _GAZETTEER_KEYS, "gazetteer")
     out: list[Organisation] = []
-    seen_ids: dict[str, int] = {}
     entries = [(n, True) for n in reader.sequence(top.get("organisations"), "organisations")]
     entries += [(n, False) for n in reader.sequence(top.get("generic"), "generic")]
     for node, named in entries:
@@ -343,9 +344,10 @@ def _read_organisations(
         if org_id and not _ORG_ID_RE.match(org_id):
             reader.problem(line, f"{what}: id may hold only letters, digits, '_', '.', '-'")
         if org_id in seen_ids:
-            reader.problem(line, f"{what}: id already used at line {seen_ids[org_id]}")
+            reader.problem(line, f"{what}: id already used at {seen_ids[org_id]}")
         elif org_id:
-            seen_ids[org_id] = line
+            seen_ids[org_id] = f"{path.name}:{line}"
+        parent = reader.scalar(items.get("parent"), f"parent of {what}", line, required=False)
         org_type = reader.scalar(items.get("type"), f"type of {what}", line)
         if org_type and codebook.actor_types and org_type not in codebook.actor_types:
             reader.problem(
@@ -357,8 +359,25 @@ def _read_organisations(
             reader.problem(line, f"{what} has no names")
         for term in terms:
             duplicates.add("the gazetteer", term, what, str(path))
-        out.append(Organisation(org_id, org_type, tuple(terms), str(path), line))
+        out.append(Organisation(org_id, org_type, tuple(terms), str(path), line, parent))
     return out
+
+
+def _check_parents(organisations: list[Organisation], problems: list[Problem]) -> None:
+    """A parent must be another organisation of the gazetteer, and parents never form a loop."""
+    parents = {o.id: o.parent for o in organisations if o.id}
+    for org in organisations:
+        if not org.parent:
+            continue
+        if org.parent not in parents:
+            problems.append(Problem(org.path, org.line, f"organisation '{org.id}': unknown parent '{org.parent}'"))
+            continue
+        seen, current = {org.id}, org.parent
+        while current and current not in seen:
+            seen.add(current)
+            current = parents.get(current, "")
+        if current:
+            problems.append(Problem(org.path, org.line, f"organisation '{org.id}': parents form a loop through '{current}'"))
 
 
 
@@ -377,12 +396,13 @@ def read_folder(folder: Path) -> tuple[LexiconData, list[Problem]]:
     ids: dict[str, str] = {}
     concepts: list[Concept] = []
     organisations: list[Organisation] = []
+    org_ids: dict[str, str] = {}
+    for name in GAZETTEER_FILES:
+        if (folder / name).is_file():
+            organisations += _read_organisations(folder / name, codebook, problems, duplicates, org_ids)
+    _check_parents(organisations, problems)
     for path in sorted(folder.glob("*.yaml")):
-        if path.name == CODEBOOK_FILE:
-            continue
-        if path.name == ORGANISATIONS_FILE:
-            organisations = _read_organisations(path, codebook, problems, duplicates)
-        else:
+        if path.name not in (CODEBOOK_FILE, *GAZETTEER_FILES):
             concepts += _read_scheme_lexicon(path, codebook, problems, duplicates, ids)
     problems.sort(key=lambda p: (p.path, p.line, p.problem))
     return LexiconData(codebook, tuple(concepts), tuple(organisations)), problems

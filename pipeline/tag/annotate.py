@@ -105,8 +105,9 @@ class Annotator:
         else:
             langs = [None] * len(texts)
         sentences = self.row_sentences(texts, langs)
+        documents = [str(d) for d in table["doc_id"]] if "doc_id" in table.columns else None
         records = []
-        for (_, row), sentence, tagged in zip(table.iterrows(), sentences, self.tag_sentences(sentences)):
+        for (_, row), sentence, tagged in zip(table.iterrows(), sentences, self.tag_by_document(sentences, documents)):
             record: dict[str, Any] = {id_column: row[id_column]}
             if "doc_id" in table.columns and id_column != "doc_id":
                 record["doc_id"] = row["doc_id"]
@@ -135,6 +136,20 @@ class Annotator:
             raise ValueError(f"{len(langs)} languages for {len(texts)} rows")
         return [unit_sentence(text, (lang or detect_lang(text, "en")).lower(), self.segmenter, str(i))
                 for i, (text, lang) in enumerate(zip(texts, langs))]
+
+    def tag_by_document(self, sentences: Sequence[Sentence], documents: Sequence[str] | None) -> list[Tagged]:
+        """:meth:`tag_sentences` per document (rows of one ``doc_id`` share what a document
+        defines, such as its short forms), in row order; without documents, all rows as one."""
+        if documents is None:
+            return self.tag_sentences(sentences)
+        rows: dict[str, list[int]] = {}
+        for i, document in enumerate(documents):
+            rows.setdefault(document, []).append(i)
+        outcome: list[Tagged | None] = [None] * len(sentences)
+        for indexes in rows.values():
+            for i, tagged in zip(indexes, self.tag_sentences([sentences[i] for i in indexes])):
+                outcome[i] = tagged
+        return outcome  # type: ignore[return-value]
 
     def tag_sentences(self, sentences: Sequence[Sentence]) -> list[Tagged]:
         """Labels of every system for each sentence; each tagger runs once over all of them."""

@@ -25,8 +25,11 @@ from pipeline.document import Actor, Sentence, Token
 from pipeline.errors import Errors, IrtagError
 from pipeline.norm import fold_width
 from pipeline.tag import register
+from pipeline.tag.acronyms import Alias, learn
+from pipeline.tag.acronyms import apply as apply_aliases
 from pipeline.tag.base import Hit, Scores, Tagger
 from pipeline.tag.matcher import Matcher, Span, bare_sentence, longest
+from pipeline.tag.mentions import refine as refine_mentions
 from pipeline.tag.rules import concept_label, negated, self_referential, without_framework_names
 
 __all__ = ["Hit", "Lexicon", "LexiconTagger", "format_codebook"]
@@ -165,11 +168,20 @@ class Lexicon:
         """Scheme hits of one sentence in document order (offsets into ``Document.text``)."""
         return self.match_all(sentence)[0]
 
-    def match_all(self, sentence: Sentence) -> tuple[list[Hit], list[Actor]]:
+    def match_all(self, sentence: Sentence, aliases: Mapping[str, Alias] | None = None,
+                  ) -> tuple[list[Hit], list[Actor]]:
         """What :meth:`match` and :meth:`match_actors` return, from one scan of the sentence
-        (hits depend on the actors, so the tagging stage asks for both at once)."""
+        (hits depend on the actors, so the tagging stage asks for both at once).
+
+        Actors are the gazetteer's names and the short forms the sentence's document defines
+        (``aliases``, from :func:`pipeline.tag.acronyms.learn`), refined by
+        :func:`pipeline.tag.mentions.refine`.
+        """
         found = self.matcher.find(sentence)
         actors = self._actors(sentence, found.orgs)
+        if aliases:
+            actors = apply_aliases(sentence, actors, aliases)
+        actors = refine_mentions(sentence, found.tokens, actors)
         actor_spans = [(a.start, a.end) for a in actors]
         hits = []
         for spans in found.terms.values():
@@ -188,9 +200,9 @@ class Lexicon:
         hits.sort(key=lambda h: (h.start, h.end, scheme_order.get(h.scheme, 99), h.concept))
         return hits, actors
 
-    def match_actors(self, sentence: Sentence) -> list[Actor]:
+    def match_actors(self, sentence: Sentence, aliases: Mapping[str, Alias] | None = None) -> list[Actor]:
         """Organisation mentions of one sentence; generic mentions have an empty ``org_id``."""
-        return self._actors(sentence, self.matcher.find_orgs(sentence))
+        return self.match_all(sentence, aliases)[1]
 
     def match_text(self, text: str, lang: str = "zh", tokens: Sequence[Token] | None = None) -> list[Hit]:
         """Match a bare string; ``tokens`` (offsets into ``text``) as the segmenter gives them.
@@ -220,13 +232,21 @@ class LexiconTagger(Tagger):
     ----------
     lexicon : Lexicon
         The loaded lexicon (the runtime loads it once for the segmenter and every tagger).
+    learn_short_forms : bool
+        Learn the acronyms and short forms a document defines, and find them in all of it.
     """
 
-    def __init__(self, *, lexicon: Lexicon):
+    def __init__(self, *, lexicon: Lexicon, learn_short_forms: bool = True):
         self.lexicon = lexicon
+        self.learn_short_forms = learn_short_forms
 
     def __call__(self, sentences: Sequence[Sentence], previous: Mapping[str, Scores]) -> Scores:
+        """The batch is one document (or one table's rows of a document): the short forms it
+        defines ("the African Union (AU)", 以下简称非盟) name organisations in all its sentences."""
         matched = [self.lexicon.match_all(s) for s in sentences]
+        aliases = learn(zip(sentences, [a for _, a in matched])) if self.learn_short_forms else {}
+        if aliases:
+            matched = [self.lexicon.match_all(s, aliases) for s in sentences]
         hits = [list(h) for h, _ in matched]
         scores = Scores(hits=hits, actors=[list(a) for _, a in matched])
         for scheme in self.lexicon.schemes:

@@ -771,3 +771,141 @@ def test_cooperation_formulas(lexicon, segmenter, lang, text, forms):
 )
 def test_factor_phrasings(lexicon, segmenter, lang, text, factors):
     assert labels_in(lexicon, segmenter, text, lang, "factor") == factors
+# -- the gazetteer: sub-bodies, states, mention rules, defined short forms ---------------------
+@pytest.mark.parametrize(
+    "org_id, parent",
+    [("UNSC", "UN"), ("ECOSOC", "UN"), ("UN_COMMITTEE_NGOS", "ECOSOC"), ("EU_COMMISSION", "EU"), ("EEAS", "EU"),
+     ("AU_PSC", "AU"), ("IMF_BOARD", "IMF"), ("IFC", "WORLD_BANK"), ("C20", "G20"), ("HKG", "CHN"),
+     ("CIDCA", "CHN")],
+)
+def test_sub_bodies_name_their_parent(lexicon, org_id, parent):
+    orgs = {o.id: o for o in lexicon.organisations if o.id}
+    assert orgs[org_id].parent == parent
+    assert parent in orgs
+
+
+@pytest.mark.parametrize(
+    "lang, name, org_id, org_type",
+    [
+        ("zh", "非盟和平与安全理事会", "AU_PSC", "regional"),
+        ("en", "Peace and Security Council", "AU_PSC", "regional"),
+        ("zh", "欧盟委员会", "EU_COMMISSION", "regional"),
+        ("en", "European External Action Service", "EEAS", "regional"),
+        ("zh", "联合国经济和社会事务部", "DESA", "igo"),
+        ("en", "UN DESA", "DESA", "igo"),
+        ("zh", "亚洲基础设施投资银行", "AIIB", "regional"),
+        ("en", "New Development Bank", "NDB", "igo"),
+        ("zh", "中国扶贫基金会", "CFPA", "ngo"),
+        ("zh", "中国乡村发展基金会", "CFPA", "ngo"),
+        ("en", "China Foundation for Poverty Alleviation", "CFPA", "ngo"),
+        ("zh", "中国国际民间组织合作促进会", "CANGO", "ngo"),
+        ("en", "CANGO", "CANGO", "ngo"),
+        ("zh", "国家国际发展合作署", "CIDCA", "state"),
+        ("en", "Médecins Sans Frontières", "MSF", "ngo"),
+        ("zh", "红十字会与红新月会国际联合会", "IFRC", "ngo"),
+        ("en", "IFRC", "IFRC", "ngo"),
+        ("zh", "二十国集团", "G20", "forum"),
+        ("en", "Civil 20", "C20", "ngo"),
+        ("zh", "东盟与中日韩", "APT", "regional"),
+        ("en", "ASEAN Plus Three", "APT", "regional"),
+        ("zh", "刚果民主共和国", "COD", "state"),
+        ("en", "Democratic Republic of the Congo", "COD", "state"),
+        ("zh", "格林纳达", "GRD", "state"),
+        ("en", "Grenada", "GRD", "state"),
+        ("zh", "中国香港特别行政区", "HKG", "state"),
+    ],
+)
+def test_bilingual_gazetteer(lexicon, lang, name, org_id, org_type):
+    if lang == "zh":
+        text, tokens = zh([name, "与", "各方", "合作"])
+    else:
+        text, tokens = en(["the", *name.split(" "), "and", "others"])
+    assert [(a.text, a.org_id, a.org_type) for a in lexicon.match_actors_text(text, lang, tokens)] == [
+        (name, org_id, org_type)]
+
+
+def test_every_state_has_names_in_both_languages(lexicon):
+    states = [o for o in lexicon.organisations if o.id and Path(o.path).name == "states.yaml"]
+    assert len(states) > 190
+    for state in states:
+        assert state.type == "state"
+        assert {t.lang for t in state.terms} == {"zh", "en"}, state.id
+
+
+@pytest.mark.parametrize(
+    "parent, problem",
+    [("NOPE", "unknown parent 'NOPE'"), ("B", "parents form a loop")],
+)
+def test_bad_parent_names_file_and_line(tmp_path, parent, problem):
+    folder = write_lexicons(tmp_path, {"organisations.yaml": f"""\
+        organisations:
+          - {{id: A, type: igo, parent: {parent}, en: [Alpha Body]}}
+          - {{id: B, type: igo, parent: A, en: [Beta Body]}}
+        """})
+    problems = validate(folder)
+    assert problems and problem in problems[0].problem
+    assert (Path(problems[0].path).name, problems[0].line) == ("organisations.yaml", 2)
+
+
+def test_ids_are_unique_across_the_gazetteer_files(tmp_path):
+    folder = write_lexicons(tmp_path, {"organisations.yaml": "organisations:\n  - {id: A, type: igo, en: [Alpha]}\n",
+                                       "states.yaml": "organisations:\n  - {id: A, type: state, en: [Aland]}\n"})
+    assert ["id already used at organisations.yaml:2" in p.problem for p in validate(folder)] == [True]
+
+
+@pytest.mark.parametrize(
+    "lang, text, expected",
+    [
+        # a generic mention takes its modifiers and the country before it
+        ("zh", "中国环保NGO参加了谈判。", [("中国环保NGO", "", "ngo")]),
+        ("zh", "草根非政府组织提交了报告。", [("草根非政府组织", "", "ngo")]),
+        # a national society is its own organisation
+        ("zh", "肯尼亚红十字会分发了物资。", [("肯尼亚红十字会", "RC_KEN", "ngo")]),
+        ("en", "The Kenya Red Cross Society delivered aid.", [("Kenya Red Cross Society", "RC_KEN", "ngo")]),
+        # one-character states in an enumeration
+        ("zh", "东盟和中日韩领导人会晤。", [("东盟", "ASEAN", "regional"), ("中", "CHN", "state"), ("日", "JPN", "state"),
+                                   ("韩", "KOR", "state")]),
+        # places and a country's people are no state actors
+        ("en", "Missions operate in Mali, Chad and Niger.", []),
+        ("en", "Mali and Chad signed the accord.", [("Mali", "MLI", "state"), ("Chad", "TCD", "state")]),
+        ("zh", "会议在丹麦举行。", []),
+        ("zh", "中国民间力量十分活跃。", []),
+        # a generic head written as a name is a name
+        ("en", "They met the Hungarian Academy of Sciences.",
+         [("Hungarian Academy of Sciences", "name:Hungarian Academy of Sciences", "ngo")]),
+        # a long form spelled by a known short form is that organisation
+        ("en", "The World Health Organisation (WHO) met.", [("World Health Organisation", "WHO", "igo"),
+                                                           ("WHO", "WHO", "igo")]),
+        # generics that only modify, and other senses
+        ("zh", "东盟国家签署了协议。", [("东盟", "ASEAN", "regional")]),
+        ("en", "The G20 governments agreed.", [("G20", "G20", "forum")]),
+        ("en", "The NGO Delegation met.", []),
+        ("en", "This laid the foundations for reform.", []),
+        # places, and countries that act although 在 comes first
+        ("en", "Aid flows in countries such as Mali and Chad.", []),
+        ("zh", "在中国提议下,会议召开。", [("中国", "CHN", "state")]),
+        ("zh", "这不利于中国的发展。", [("中国", "CHN", "state")]),
+        # generic mentions of states
+        ("zh", "成员国和各国央行达成共识。", [("成员国", "", "state"), ("各国央行", "", "state")]),
+        ("en", "Member states and central banks agreed.", [("Member states", "", "state"), ("central banks", "", "state")]),
+    ],
+)
+def test_mention_rules(lexicon, segmenter, lang, text, expected):
+    actors = lexicon.match_actors_text(text, lang, segmenter.tokenize(text, lang))
+    assert [(a.text, a.org_id, a.org_type) for a in actors] == expected
+
+
+@pytest.mark.parametrize(
+    "lang, first, later, short",
+    [("en", "Funds reach implementing partners (IPs) quickly.", "IPs met the UN.", "IPs"),
+     ("zh", "各地社会组织(以下简称社组)积极参与。", "社组与联合国会面。", "社组")],
+)
+def test_match_all_with_a_documents_short_forms(lexicon, segmenter, lang, first, later, short):
+    from pipeline.tag.acronyms import learn
+    from pipeline.tag.features import unit_sentence
+
+    sentences = [unit_sentence(t, lang, segmenter, str(i)) for i, t in enumerate([first, later])]
+    aliases = learn((s, lexicon.match_all(s)[1]) for s in sentences)
+    assert [(a.text, a.org_id, a.org_type) for a in lexicon.match_all(sentences[1], aliases)[1]] == [
+        (short, "", "ngo"), ("UN" if lang == "en" else "联合国", "UN", "igo")]
+    assert [a.text for a in lexicon.match_all(sentences[1])[1]] == ["UN" if lang == "en" else "联合国"]
