@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.errors import IrtagError
+from pipeline.errors import Errors, IrtagError
 
 
 class _Group(click.Group):
@@ -27,6 +27,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except IrtagError as exc:
             raise click.ClickException(str(exc)) from exc
+        except OSError as exc:  # a full disk or an unwritable folder: one line, never a traceback
+            where = exc.filename or "output"
+            raise click.ClickException(Errors.E096.format(path=where, reason=exc.strerror or exc)) from exc
 
 
 # -- shared options -------------------------------------------------------------------------

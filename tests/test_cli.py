@@ -131,3 +131,18 @@ def test_codebook_prints_and_checks(tmp_path):
     (broken / "factor.yaml").write_text("scheme: factor\nconcepts:\n  - id: x\n", encoding="utf-8")
     result = invoke("codebook", "--check", "--lexicons", broken)
     assert result.exit_code == 1 and "factor.yaml:" in result.output
+
+
+@pytest.mark.parametrize("errno_name", ["ENOSPC", "EACCES"])
+def test_a_full_disk_or_an_unwritable_folder_is_one_line_and_leaves_no_partial_file(tmp_path, monkeypatch, errno_name):
+    import errno
+    import os
+
+    def refuse(src, dst):
+        raise OSError(getattr(errno, errno_name), os.strerror(getattr(errno, errno_name)), str(dst))
+
+    monkeypatch.setattr(os, "replace", refuse)
+    result = invoke("run", SEED, "-o", tmp_path / "out", "--no-tag", "--quiet")
+    assert result.exit_code == 1 and "Error: [E096]" in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not list((tmp_path / "out").rglob("*.tmp"))
