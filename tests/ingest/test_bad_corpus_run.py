@@ -31,6 +31,7 @@ def _corpus(tmp_path: Path) -> tuple[Path, dict[str, Path]]:
     for name, text in GOOD.items():
         (folder / name).write_text(text, encoding="utf-8")
     shutil.copyfile(folder / "good_zh.txt", folder / "same_bytes_as_good_zh.txt")
+    shutil.copytree(ROOT / "corpora" / "seeds", folder / "seeds")
     return folder, paths
 
 
@@ -41,11 +42,12 @@ def _refused(paths: dict[str, Path]) -> dict[str, Path]:
             and not KINDS[name].needs and path.is_file() and not path.is_symlink()}
 
 
-def test_irtag_run_over_the_bad_corpus(tmp_path):
+def test_irtag_run_over_the_bad_corpus(tmp_path, tiny_models):
     folder, paths = _corpus(tmp_path)
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(folder), "-o", str(out), "--quiet"],
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(folder), "-o", str(out), "--quiet",
+                             "--models", str(tiny_models)],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
@@ -65,6 +67,20 @@ def test_irtag_run_over_the_bad_corpus(tmp_path):
         labels = rows[["stage", "factor", "resource", "cooperation"]].astype(str).agg("".join, axis=1)
         assert labels.str.len().gt(0).any(), f"{name} got no labels"
     assert not sentences["sent_id"].duplicated().any()
+    # the five seeds, mixed in, are fully tagged and exported
+    import zipfile
+
+    from pipeline.io import iter_documents
+
+    seeds = sorted((folder / "seeds").glob("*.txt"))
+    by_source = {doc.source: doc for doc in iter_documents(out)}
+    qde = zipfile.ZipFile(out / "project.qdpx").read("project.qde").decode("utf-8")
+    for seed in seeds:
+        doc = by_source[str(seed)]
+        assert len(sentences[sentences["doc_id"] == doc.id]) == sum(1 for _ in doc.sentences())
+        assert any(s.labels for s in doc.coded_sentences())
+        assert doc.id in (out / "documents.csv").read_text(encoding="utf-8-sig")
+        assert doc.meta.title and doc.meta.title[:10] in qde.replace("&amp;", "&")
 
 
 def _doc_ids(out: Path, path: Path) -> set[str]:

@@ -89,14 +89,15 @@ def test_a_run_without_breaks_is_cut_hard():
 
 
 def test_html_is_linear_in_its_depth(tmp_path):
-    """Under a raised limit, 5,000 levels read in well under a second (8,000 took 364 s)."""
+    """Under a raised limit, 5,000 levels read without hanging (the quadratic reader took 364 s
+    for 8,000); the time is a generous hang guard, not a measurement (see the README figures)."""
     depth = 5000
     path = tmp_path / "deep.html"
     path.write_text("<html><body>" + "<div>" * depth + "<p>The UN deploys troops.</p>" + "</div>" * depth
                     + "</body></html>", encoding="utf-8")
     started = time.perf_counter()
     doc = read_document(path, max_html_depth=10_000)
-    assert time.perf_counter() - started < 10
+    assert time.perf_counter() - started < 60
     assert "The UN deploys troops." in doc.text
     with pytest.raises(IrtagError, match=r"\[E060\].*more than 1000"):
         read_document(path)

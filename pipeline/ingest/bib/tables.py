@@ -46,8 +46,11 @@ class Table:
 
 
 def _header(text: str, delimiter: str) -> list[str]:
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
-    return [column.strip() for column in next(csv.reader([first], delimiter=delimiter), [])]
+    lines = text.lstrip("\ufeff").splitlines()
+    try:
+        return [column.strip() for column in next(csv.reader(lines[:1], delimiter=delimiter), [])]
+    except csv.Error:  # not a table at all (a stray quote or carriage return): no export header
+        return []
 
 
 def _zotero(row: dict[str, str], number: int) -> Metadata:
