@@ -115,6 +115,9 @@ def run(inputs, out_dir, tag, models_dir, max_size_mb, max_pages, max_chars, max
         OUT/annotations.jsonl     one record per machine label with its evidence
         OUT/documents.csv, matrix_labels.csv, factor_stage.csv, org_pairs.csv
                                   comparison tables (see irtag compare --help)
+        OUT/by_year.csv, factor_stage_by_year.csv
+                                  label shares and Steffek's table per publication
+                                  year, where documents have a year
         OUT/project.qdpx, codebook.qdc, codebook.csv
                                   REFI-QDA project and codebook, Taguette codebook
         OUT/report.html           self-contained report with heatmaps and evidence
