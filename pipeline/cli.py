@@ -118,6 +118,9 @@ def run(inputs, out_dir, tag, models_dir, max_size_mb, max_pages, max_chars, max
         OUT/annotations.jsonl     one record per machine label with its evidence
         OUT/documents.csv, matrix_labels.csv, factor_stage.csv, org_pairs.csv
                                   comparison tables (see irtag compare --help)
+        OUT/by_year.csv, factor_stage_by_year.csv
+                                  label shares and Steffek's table per publication
+                                  year, where documents have a year
         OUT/project.qdpx, codebook.qdc, codebook.csv
                                   REFI-QDA project and codebook, Taguette codebook
         OUT/report.html           self-contained report with heatmaps and evidence
@@ -158,27 +161,42 @@ def run(inputs, out_dir, tag, models_dir, max_size_mb, max_pages, max_chars, max
 
 @cli.command()
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def compare(out_dir):
+@click.option("--by", "by", multiple=True, metavar="year|journal|lang|KEY",
+              help="Also compare groups of documents: by publication year, journal, language, or any "
+                   "metadata key, meta.extra key or documents.csv column; repeatable [default: year, "
+                   "where documents have one].")
+@click.option("--period", type=int, default=1, show_default=True,
+              help="Years per period for --by year (5: 2015-2019, 2020-2024 ...).")
+def compare(out_dir, by, period):
     """Compare the tagged documents of a run (irtag run does this too).
 
     Reads OUT_DIR/docs/*.jsonl one document at a time and writes:
 
     \b
-        documents.csv      per document: label counts, shares per 100 body sentences,
-                           dominant stage, material vs symbolic resources, organisations
+        documents.csv      per document: year, authors, journal, DOI and the rest of
+                           the bibliographic metadata, label counts, shares per 100 body
+                           sentences, dominant stage, material vs symbolic resources,
+                           organisations
         matrix_labels.csv  documents x labels
         factor_stage.csv   Steffek's push/pull x stage table, per document and corpus,
                            with example sentence ids per cell
         org_pairs.csv      organisation pairs x cooperation forms, with the intensity
                            (high / medium / low) of the codebook's rule
+        by_<key>.csv       per group (year or period, journal ...): documents, coded
+                           sentences, and per label the sentences with it, their share
+                           per 100 coded sentences and the documents with it
+        factor_stage_by_<key>.csv
+                           Steffek's table per group
 
     \b
     Example:
-        irtag compare outputs/seeds
+        irtag compare outputs/review
+        irtag compare outputs/review --by year --period 5 --by journal
     """
+    from pipeline.compare_groups import write_grouped
     from pipeline.export.corpus import compare_run
 
-    for path in compare_run(out_dir):
+    for path in compare_run(out_dir) + write_grouped(out_dir, by, period):
         click.echo(f"wrote {path}")
 
 
@@ -255,25 +273,33 @@ def train(gold_dir, out_dir, added, if_stale, config_path):
 @click.option("--id-column", default="sent_id", show_default=True, help="Column with the row id (kept).")
 @click.option("--lang-column", default=None, help="Column with zh/en [default: detect per row].")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="One language for every row.")
+@click.option("--keep-columns", default=None,
+              help="Comma-separated input columns to keep, in this order [default: all, in the table's order].")
 @models_option
 @config_option
 @click.option("-o", "--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Tagged CSV to write.")
-def tag(table, text_column, id_column, lang_column, lang, models_dir, config_path, out_path):
+def tag(table, text_column, id_column, lang_column, lang, keep_columns, models_dir, config_path, out_path):
     """Tag the rows of a CSV/XLSX table, one row = one unit.
 
-    The output keeps the id column and adds lang, one column per scheme (fused labels,
-    ';'-joined in codebook order, as in a gold table), each tagger's own labels
-    (<scheme>__lexicon, <scheme>__classifier), evidence, scores and actors.
+    The output keeps every input column (title, year, authors … of a Zotero CSV; or only
+    --keep-columns, the id column and doc_id always) and adds lang, one column per scheme
+    (fused labels, ';'-joined in codebook order, as in a gold table), each tagger's own
+    labels (<scheme>__lexicon, <scheme>__classifier), evidence, scores, actors and text.
+    An input column named like one of these (a coder's factor column, say) is kept as
+    input_<name>.
 
     \b
     Example:
         irtag tag sheet.csv --text-column text --id-column sent_id --lang-column lang -o tagged.csv
+        irtag tag zotero.csv --text-column "Abstract Note" --id-column Key --keep-columns "Title,Publication Year" -o tagged.csv
     """
     from pipeline.stages import load
 
+    keep = None if keep_columns is None else [c.strip() for c in keep_columns.split(",") if c.strip()]
     rows = load(_config(config_path, models=models_dir)).tag_file(
-        table, out_path, text_column=text_column, id_column=id_column, lang_column=lang_column, lang=lang)
+        table, out_path, text_column=text_column, id_column=id_column, lang_column=lang_column, lang=lang,
+        keep_columns=keep)
     click.echo(f"tagged {rows} rows -> {out_path}")
 
 

@@ -8,14 +8,14 @@ it was tagged, one document in memory at a time.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import combinations
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import pandas as pd
 
 from pipeline.codebook import label_groups, scheme_labels
-from pipeline.document import Document
+from pipeline.document import Document, Metadata
 
 EXAMPLES_PER_CELL = 3
 
@@ -105,8 +105,25 @@ class CorpusComparison:
         return pd.DataFrame(rows, columns=columns)
 
 
+#: Bibliographic columns of ``documents.csv`` (after ``source``); the first four also in ``sentences.csv``.
+META_COLUMNS = ("year", "authors", "journal", "doi", "volume", "issue", "pages", "language", "export_format",
+                "sources")
+_META_FIELDS = {f.name for f in fields(Metadata)} - {"extra"}
+
+
+def meta_cells(doc: Document, columns: Sequence[str] = META_COLUMNS) -> dict[str, object]:
+    """A document's metadata as table cells: ``Metadata`` fields, else ``meta.extra``; authors
+    joined by ``; ``, a missing year an empty cell (not NaN, so years stay whole numbers)."""
+    cells: dict[str, object] = {}
+    for column in columns:
+        value = getattr(doc.meta, column) if column in _META_FIELDS else doc.meta.extra.get(column, "")
+        cells[column] = "; ".join(value) if isinstance(value, list) else "" if value is None else value
+    return cells
+
+
 def profile(doc: Document) -> dict:
-    """Counts and shares per 100 body sentences per label; dominant stage; resource groups.
+    """Counts and shares per 100 body sentences per label; dominant stage; resource groups;
+    the bibliographic metadata (``META_COLUMNS``) after ``source``.
 
     A document without a body (a bibliographic record: title and abstract) has its shares per
     100 coded sentences instead; ``rate_base`` says which.
@@ -114,7 +131,7 @@ def profile(doc: Document) -> dict:
     coded = list(doc.coded_sentences())
     body = [s for s in coded if s.section_kind == "body"]
     n_body = len(body)
-    row: dict[str, object] = {"doc_id": doc.id, "title": doc.meta.title, "source": doc.source,
+    row: dict[str, object] = {"doc_id": doc.id, "title": doc.meta.title, "source": doc.source, **meta_cells(doc),
                               "lang": doc.lang, "body_sentences": n_body, "coded_sentences": len(coded),
                               "rate_base": "body" if body else "coded"}
     if not body:

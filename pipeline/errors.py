@@ -79,6 +79,10 @@ class Errors(metaclass=_WithCodes):
     # organisation mentions: gold tables and acronyms (evaluate_actors.py, acronyms.py)
     E100 = "{path}: row {row}: offsets '{start}', '{end}' are not whole numbers"
     E101 = "{path}: row {row}: surface '{surface}' is not text[{start}:{end}] of sentence '{sent_id}'"
+    # comparison over the literature: grouping documents by year, journal or another key (compare_groups.py)
+    E150 = "{path}: no document has a value for '{key}'; keys with values: {found}"
+    E151 = "--period must be a whole number of years, 1 or more (got {period})"
+    E152 = "--period {period} groups publication years; use it with --by year (asked: {keys})"
 
 
 class Warnings(metaclass=_WithCodes):

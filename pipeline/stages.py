@@ -62,14 +62,16 @@ class Pipeline:
         return self(read_document(path, **self.read_options()))
 
     def tag_file(self, table_path: str | os.PathLike, out_path: str | os.PathLike, *, text_column: str = "text",
-                 id_column: str = "sent_id", lang_column: str | None = None, lang: str | None = None) -> int:
+                 id_column: str = "sent_id", lang_column: str | None = None, lang: str | None = None,
+                 keep_columns: Sequence[str] | None = None) -> int:
         """``irtag tag``: tag every row of a table and write the tagged CSV; returns the row count."""
         from pipeline.io import read_table, write_table
 
         if self.annotator is None:
             raise ValueError("this pipeline was loaded without the tagging stage")
         tagged = self.annotator.tag_table(read_table(table_path), text_column=text_column, id_column=id_column,
-                                          lang_column=lang_column, lang=lang, source=str(table_path))
+                                          lang_column=lang_column, lang=lang, source=str(table_path),
+                                          keep_columns=keep_columns)
         write_table(out_path, tagged)
         return len(tagged)
 

@@ -65,3 +65,21 @@ def test_profile_shares_per_100_body_sentences():
     assert row["dominant_stage"] == "implementation"
     assert row["material_share"] == 0.5 and row["symbolic_share"] == 0.5
     assert row["organisations"].startswith("UN:5")
+
+
+def test_profile_carries_the_bibliographic_metadata_after_source():
+    from pipeline.compare import META_COLUMNS
+    from pipeline.document import Metadata
+
+    doc = make_doc()
+    doc.meta = Metadata(title="区域组织与维和", authors=["王明", "Smith, Anna"], doi="10.5555/x.1", journal="国际展望研究",
+                        year=2019, extra={"volume": "3", "pages": "1-9", "export_format": "ris", "sources": "a.ris#1"})
+    row = profile(doc)
+    columns = list(row)
+    assert columns[:3 + len(META_COLUMNS) + 1] == ["doc_id", "title", "source", *META_COLUMNS, "lang"]
+    assert row["year"] == 2019 and row["authors"] == "王明; Smith, Anna" and row["journal"] == "国际展望研究"
+    assert row["doi"] == "10.5555/x.1" and row["pages"] == "1-9" and row["issue"] == ""
+    untitled = profile(make_doc())
+    assert untitled["year"] == "" and untitled["authors"] == ""
+    table = compare([doc, make_doc()]).documents_table()
+    assert table["year"].tolist() == [2019, ""]  # whole years, not 2019.0

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from pipeline.compare import CorpusComparison
+from pipeline.compare_groups import write_grouped
 from pipeline.export.report import write_report
 from pipeline.export.refi import CodeSpec, write_codebook, write_project, write_taguette_codebook
 from pipeline.export.tables import ANNOTATION_FIELDS, annotation_records, write_sentence_copies
@@ -46,6 +47,7 @@ def write_corpus_outputs(out_dir: str | os.PathLike, codes: Sequence[CodeSpec]) 
             for record in annotation_records(doc):
                 handle.write(json.dumps({k: record[k] for k in ANNOTATION_FIELDS}, ensure_ascii=False) + "\n")
     written = [out / "annotations.jsonl", *write_comparison(comparison, out)]
+    written += write_grouped(out)  # by_year.csv, factor_stage_by_year.csv where documents have years
     write_project(iter_documents(out), codes, out / "project.qdpx")
     write_codebook(codes, out / "codebook.qdc")
     write_taguette_codebook(codes, out / "codebook.csv")

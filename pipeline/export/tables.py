@@ -11,14 +11,20 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from pipeline.codebook import coder_columns, label_groups, scheme_names
+from pipeline.compare import meta_cells
 from pipeline.document import Document, Sentence
 from pipeline.io import atomic_open
 
 
+#: The bibliographic columns of ``sentences.csv``, after ``title``.
+SENTENCE_META = ("year", "authors", "journal", "doi")
+
+
 def sentence_columns(schemes: Sequence[str] | None = None) -> tuple[str, ...]:
-    """Columns of ``sentences.csv``: the sentence, one column per scheme, evidence, coder columns."""
+    """Columns of ``sentences.csv``: the document (id, title, year, authors, journal, DOI), the
+    sentence, one column per scheme, evidence, coder columns."""
     schemes = scheme_names() if schemes is None else tuple(schemes)
-    return ("doc_id", "title", "sent_id", "section_kind", "is_heading", "lang", "page", "start", "end", "text",
+    return ("doc_id", "title", *SENTENCE_META, "sent_id", "section_kind", "is_heading", "lang", "page", "start", "end", "text",
             *schemes, "resource_group", "evidence", "scores", "sources", "negated", "organisations",
             "actor_types", *coder_columns(schemes))
 
@@ -28,6 +34,7 @@ def sentence_row(doc: Document, sentence: Sentence) -> dict[str, object]:
     row: dict[str, object] = {
         "doc_id": doc.id,
         "title": doc.meta.title,
+        **meta_cells(doc, SENTENCE_META),
         "sent_id": sentence.id,
         "section_kind": sentence.section_kind,
         "is_heading": int(sentence.is_heading),

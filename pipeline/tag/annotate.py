@@ -82,21 +82,28 @@ class Annotator:
         return [t.systems[FUSED] for t in self.tag_sentences(self.row_sentences(texts, langs))]
 
     def tag_table(self, table: Any, *, text_column: str = "text", id_column: str = "sent_id",
-                  lang_column: str | None = None, lang: str | None = None, source: str = "table") -> Any:
-        """A pandas table of rows -> one row each with labels per scheme and system, evidence.
+                  lang_column: str | None = None, lang: str | None = None, source: str = "table",
+                  keep_columns: Sequence[str] | None = None) -> Any:
+        """A pandas table of rows -> one row each with its input columns, then labels per scheme
+        and system, evidence.
 
-        Columns: the id column, ``doc_id`` when present, ``lang``, one column per scheme
-        (fused labels, ``;``-joined in codebook order, the format of the gold tables),
+        Columns: the input's columns in their order (``keep_columns``: only those, in that
+        order; the id column and ``doc_id`` are always kept), then ``lang``, one column per
+        scheme (fused labels, ``;``-joined in codebook order, the format of the gold tables),
         ``<scheme>__<system>`` for every tagger, ``evidence`` (``scheme:label <-
         term[start:end]``, offsets into the row's text), ``scores`` (classifier probability of
-        every fused label), ``actors`` and ``text``.
+        every fused label), ``actors`` and ``text``. The text and language columns read are
+        written once, as the tagger's ``text`` and ``lang``; any other input column with the
+        name of a tagger's column (a coder's ``factor``, say) is kept as ``input_<name>``.
         """
         import pandas as pd
 
-        for column in [text_column, id_column] + ([lang_column] if lang_column else []):
+        kept = list(table.columns) if keep_columns is None else list(dict.fromkeys(keep_columns))
+        for column in [text_column, id_column, *([lang_column] if lang_column else []), *kept]:
             if column not in table.columns:
                 raise IrtagError(Errors.E050.format(path=source, column=column,
                                                     present=", ".join(map(str, table.columns))))
+        kept = [c for c in table.columns if c in {id_column, "doc_id"} and c not in kept] + kept
         texts = [str(t) for t in table[text_column].fillna("")]
         if lang is not None:
             langs: list[str | None] = [lang] * len(texts)
@@ -106,11 +113,13 @@ class Annotator:
             langs = [None] * len(texts)
         sentences = self.row_sentences(texts, langs)
         documents = [str(d) for d in table["doc_id"]] if "doc_id" in table.columns else None
+        tagger_columns = {"lang", "evidence", "scores", "actors", "text",
+                          *(system_column(scheme, system) for system in self.systems for scheme in self.schemes)}
+        renamed = {c: f"input_{c}" if c in tagger_columns else str(c)
+                   for c in kept if c not in {text_column, lang_column} or c not in tagger_columns}
         records = []
         for (_, row), sentence, tagged in zip(table.iterrows(), sentences, self.tag_by_document(sentences, documents)):
-            record: dict[str, Any] = {id_column: row[id_column]}
-            if "doc_id" in table.columns and id_column != "doc_id":
-                record["doc_id"] = row["doc_id"]
+            record: dict[str, Any] = {name: row[column] for column, name in renamed.items()}
             record["lang"] = sentence.lang
             for system in self.systems:
                 for scheme in self.schemes:

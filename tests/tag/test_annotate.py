@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 
 from conftest import TINY_GOLD as GOLD, make_annotator
+from pipeline.errors import IrtagError
 from pipeline.tag.annotate import system_column
 from pipeline.training import train
 from pipeline.document import Document, Paragraph, Section
@@ -101,3 +102,54 @@ def test_scheme_without_model_falls_back_to_lexicon(lexicon, segmenter):
     assert {(lab.scheme, lab.label, lab.source) for lab in labels} == {
         ("factor", "push", "lexicon"), ("resource", "funding", "lexicon")}
     assert all(lab.score is None for lab in labels)
+
+
+ZOTERO_ROWS = pd.DataFrame({
+    "Key": ["Z1", "Z2"], "Publication Year": ["2019", "2023"], "Author": ["Smith, Anna; Okafor, Chidi", "黄伟; 林芳"],
+    "Title": ["Regional Organisations and Peace Operations", "新开发银行的贷款政策"],
+    "Abstract Note": ["The EU gives funding to the AU.", "欧盟为非盟提供资金和装备。"], "factor": ["pull", ""],
+})
+
+
+def test_tag_table_keeps_every_input_column_in_order_before_its_own(annotator):
+    table = annotator.tag_table(ZOTERO_ROWS, text_column="Abstract Note", id_column="Key")
+    kept = ["Key", "Publication Year", "Author", "Title", "Abstract Note", "input_factor"]
+    assert list(table.columns[:len(kept)]) == kept and table.columns[len(kept)] == "lang"
+    assert table[kept[:-1]].values.tolist() == ZOTERO_ROWS[kept[:-1]].values.tolist()
+    assert table["input_factor"].tolist() == ["pull", ""]  # a coder's column, beside the machine's
+    assert table["lang"].tolist() == ["en", "zh"] and all("funding" in cell for cell in table["resource"])
+
+
+def test_tag_table_keeps_the_chosen_columns_and_the_id(annotator):
+    table = annotator.tag_table(ZOTERO_ROWS, text_column="Abstract Note", id_column="Key",
+                                keep_columns=["Title", "Publication Year"])
+    assert list(table.columns[:4]) == ["Key", "Title", "Publication Year", "lang"]
+    assert "Author" not in table.columns and table["Title"].tolist() == ZOTERO_ROWS["Title"].tolist()
+
+
+def test_tag_table_writes_the_text_and_language_it_read_once(annotator):
+    rows = pd.DataFrame({"doc_id": ["d1"], "sent_id": ["s1"], "lang": ["EN"], "text": ["The EU gives funding to the AU."]})
+    table = annotator.tag_table(rows, lang_column="lang")
+    assert list(table.columns[:3]) == ["doc_id", "sent_id", "lang"] and list(table.columns).count("text") == 1
+    assert table.loc[0, "lang"] == "en" and table.columns[-1] == "text"
+
+
+def test_tag_table_names_a_missing_kept_column(annotator):
+    with pytest.raises(IrtagError, match=r"\[E050\].*'Year'"):
+        annotator.tag_table(ZOTERO_ROWS, text_column="Abstract Note", id_column="Key", keep_columns=["Year"])
+
+
+def test_irtag_tag_keep_columns_option(tmp_path, tiny_models):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    sheet = tmp_path / "zotero.csv"
+    ZOTERO_ROWS.to_csv(sheet, index=False, encoding="utf-8-sig")
+    out = tmp_path / "tagged.csv"
+    result = CliRunner().invoke(cli, ["tag", str(sheet), "--text-column", "Abstract Note", "--id-column", "Key",
+                                      "--keep-columns", "Title, Author", "--models", str(tiny_models), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    tagged = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(tagged.columns[:4]) == ["Key", "Title", "Author", "lang"]
+    assert tagged["Author"].tolist() == ZOTERO_ROWS["Author"].tolist()
