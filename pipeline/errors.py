@@ -78,6 +78,21 @@ class Errors(metaclass=_WithCodes):
     # organisation mentions: gold tables and acronyms (evaluate_actors.py, acronyms.py)
     E100 = "{path}: row {row}: offsets '{start}', '{end}' are not whole numbers"
     E101 = "{path}: row {row}: surface '{surface}' is not text[{start}:{end}] of sentence '{sent_id}'"
+    # coders' sheets, corrections and gold tables (coding.py, io.read_table, evaluate.py)
+    E110 = ("{path}: no coder column ({expected}); pass a sheet a coder filled (irtag run writes these "
+            "columns empty into sentences.csv / .xlsx)")
+    E111 = ("{path}: nothing coded: no coder_* cell is filled and no coder_done is ticked; fill the sheet, "
+            "or tick coder_done on the rows reviewed")
+    E112 = ("{path}: coder_done not understood in {cells}; tick with 1, x, ✓, y, yes, true, done, 是 or 对, "
+            "leave unticked with 0, no, false, 否 or empty")
+    E113 = "{path}: unknown label(s) {cells}; valid: {valid}"
+    E114 = "{path}: not a readable {kind} table ({reason})"
+    E115 = "{path}: unsupported table type '{suffix}'; save it as {supported}"
+    E116 = "{path}: gold label(s) outside the codebook {cells}; valid: {valid}"
+    E117 = ("no sentence id ({column}) in common between {pred} and {gold}; tag the gold's sentences "
+            "(irtag tag GOLD -o TAGGED) and evaluate that")
+    E118 = "{first} and {second} have no coder column in common ({first_cols} vs {second_cols})"
+    E119 = "{path}: coder name '{coder}' gives no file name; pass --coder with letters or digits"
 
 
 class Warnings(metaclass=_WithCodes):
@@ -94,6 +109,11 @@ class Warnings(metaclass=_WithCodes):
     W010 = "{path}: lines in mixed encodings: {utf8} non-ASCII line(s) read as UTF-8, {other} as {encoding}"
     W011 = "{path}: declared {declared} but the bytes are not {declared}; decoded as {encoding}"
     W012 = "{path}: removed {count} character(s) that are not text ({kinds})"
+    # coders' sheets and corrections (coding.py, evaluate.py)
+    W050 = "{path}: no coder column for {schemes}; scored {scored} only"
+    W051 = "{path}: coder cells normalised: {counts}"
+    W052 = ("{path}: no coder_done ticked, so the {rows} row(s) with a filled coder_* cell count as reviewed; "
+            "tick coder_done on rows reviewed and left empty")
 
 
 class IrtagError(ValueError):
