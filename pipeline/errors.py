@@ -89,10 +89,9 @@ class Errors(metaclass=_WithCodes):
     E114 = "{path}: not a readable {kind} table ({reason})"
     E115 = "{path}: unsupported table type '{suffix}'; save it as {supported}"
     E116 = "{path}: gold label(s) outside the codebook {cells}; valid: {valid}"
-    E117 = ("no sentence id ({column}) in common between {pred} and {gold}; tag the gold's sentences "
-            "(irtag tag GOLD -o TAGGED) and evaluate that")
+    E117 = "no sentence id ({column}) in common between {pred} and {gold}; {hint}"
     E118 = "{first} and {second} have no coder column in common ({first_cols} vs {second_cols})"
-    E119 = "{path}: coder name '{coder}' gives no file name; pass --coder with letters or digits"
+    E119 = "coder name '{coder}' gives no file name; pass --coder with letters or digits"
 
 
 class Warnings(metaclass=_WithCodes):
