@@ -47,7 +47,6 @@ class Errors(metaclass=_WithCodes):
     # evaluation / tables
     E050 = "{path}: missing column '{column}' (columns present: {present})"
     E051 = "{path}: {column} '{value}' occurs more than once; ids must be unique"
-    E053 = "{path}: row {row}: unknown {scheme} label(s) {labels}; valid: {valid}"
     E054 = "cross-validation needs at least 2 units to hold out (gold documents, hand-written passages or rows); found {n}"
     # runtime: config, taggers, models
     E090 = "tagger '{factory}': cannot import module '{module}' ({reason})"
