@@ -226,6 +226,9 @@ def sheet_agreement(coded_path, other_path=None, *, labels: dict[str, tuple[str,
     sheet = read_sheet(coded_path, labels, names)
     if other_path is None:
         machine = {s: s for s in sheet.columns if s in sheet.table.columns}
+        if not machine:  # a coder-only sheet: nothing to compare with
+            raise IrtagError(Errors.E050.format(path=sheet.path, column=" / ".join(sheet.columns),
+                                                present=", ".join(sheet.table.columns)))
         scored = sheet.reviewed & sheet.coded
         rows = sheet.table[scored]
         table = agreement_table(rows, machine, rows, sheet.columns, labels)

@@ -346,3 +346,10 @@ def test_retraining_uses_one_label_set_per_sentence_the_correction_s(tmp_path):
         tmp_path / "corrections_ben.csv", index=False)
     rows = read_gold(sorted(tmp_path.glob("*.csv")), FULL)
     assert [(r.sent_id, r.labels["factor"]) for r in rows] == [("b-1", ()), ("g-2", ("push",))]
+
+
+def test_one_sheet_without_machine_columns_is_refused(tmp_path):
+    path = tmp_path / "coder_only.csv"
+    pd.DataFrame({"sent_id": ["s0"], "coder_factor": ["push"], "coder_done": ["x"]}).to_csv(path, index=False)
+    with pytest.raises(IrtagError, match=r"\[E050\] .*coder_only\.csv: missing column 'factor'"):
+        sheet_agreement(path, labels=FULL)
