@@ -207,12 +207,15 @@ def compare(out_dir, by, period):
 def agreement(coded, other, csv_out):
     """Agreement of codings, per scheme and label.
 
-    CODED is a sentences sheet (sentences.csv / .xlsx saved as CSV) whose coder_factor,
-    coder_stage, coder_resource and coder_cooperation columns a human filled. With one
-    sheet: machine (factor, stage, ...) vs human (coder_*). With two: coder vs coder,
-    matched on sent_id. Reports percent agreement, Cohen's kappa and Krippendorff's
-    alpha (nominal) per label; if a coder_done column is ticked on some rows, only those
-    rows count.
+    CODED is a sentences sheet (CSV in any encoding or delimiter Excel writes, XLSX or
+    Parquet) whose coder_factor, coder_stage, coder_resource and coder_cooperation columns
+    a human filled (labels separated by ; , 、 or /, any case, or the codebook's Chinese
+    names). With one sheet: machine (factor, stage, ...) vs human (coder_*). With two:
+    coder vs coder, matched on sent_id, on the schemes both sheets have. Reports percent
+    agreement, Cohen's kappa and Krippendorff's alpha (nominal) per label, on the rows
+    ticked in coder_done (1, x, yes, 是 ...; with no ticks, the rows with a coder cell
+    filled), never on references, notes or page furniture. A sheet with no coder column,
+    nothing coded or an unknown label is refused.
 
     \b
     Example:
@@ -222,10 +225,12 @@ def agreement(coded, other, csv_out):
     from pipeline.coding import sheet_agreement
     from pipeline.io import write_table
 
-    table = sheet_agreement(coded, other, labels=scheme_labels())
-    click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.3f}", na_rep="-"))
+    result = sheet_agreement(coded, other, labels=scheme_labels())
+    for note in result.notes:
+        click.echo(note)
+    click.echo(result.table.to_string(index=False, float_format=lambda v: f"{v:.3f}", na_rep="-"))
     if csv_out:
-        write_table(csv_out, table)
+        write_table(csv_out, result.table)
 
 
 @cli.command()
@@ -235,26 +240,30 @@ def agreement(coded, other, csv_out):
               help="Folder for the trained models [default: the project's outputs/models, which run and tag use].")
 @click.option("--add", "added", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A sentences sheet with human codings (coder_* columns) to add to the gold; repeatable.")
+@click.option("--coder", default=None,
+              help="Whose codings --add saves, where the sheet has no coder column [default: the sheet's folder and name].")
 @click.option("--if-stale", is_flag=True,
               help="Train only if the folder has no models or they were trained on other data or settings.")
 @config_option
-def train(gold_dir, out_dir, added, if_stale, config_path):
+def train(gold_dir, out_dir, added, coder, if_stale, config_path):
     """Train one classifier per scheme on the gold corpus and save it (JSON + .npy, no pickle).
 
     Thresholds and the lexicon/classifier fusion floor are chosen by cross-validation
     over the gold documents; the hand-written example files are always trained on. The
     model folder's manifest records the gold and lexicon files and the config trained with.
 
-    With --add, the human codings of a filled sentences sheet (coder_* columns; rows ticked
-    in coder_done, or else rows with any coder_* cell filled) are first saved into the gold
-    folder as corrections_<sheet>.csv, so they stay part of the training data, and the
-    models are retrained with them.
+    With --add, the human codings of a filled sentences sheet (CSV in any encoding, XLSX or
+    Parquet; coder_* columns; rows ticked in coder_done, or else rows with any coder_* cell
+    filled) are first saved into the gold folder as corrections_<coder>.csv, one file per
+    coder (a coder column, else --coder, else the sheet's folder and name), a later decision
+    on a sentence replacing the earlier one. They stay part of the training data and win over
+    any gold row with the same text; such conflicts are listed.
 
     \b
     Example:
         irtag train
         irtag train --gold corpora/gold -o outputs/models
-        irtag train --add outputs/seeds/sentences_coded.csv
+        irtag train --add outputs/seeds/sentences_coded.csv --coder anna
     """
     from pipeline.codebook import scheme_labels
     from pipeline.coding import add_corrections
@@ -262,8 +271,11 @@ def train(gold_dir, out_dir, added, if_stale, config_path):
 
     config = _config(config_path, gold=gold_dir, models=out_dir)
     for sheet in added:
-        target, count = add_corrections(sheet, config.gold, labels=scheme_labels())
-        click.echo(f"added {count} human-coded rows -> {target}")
+        for saved in add_corrections(sheet, config.gold, labels=scheme_labels(), coder=coder):
+            click.echo(f"added {saved.added} rows of coder {saved.coder} ({saved.replaced} replacing an earlier "
+                       f"decision) -> {saved.path}")
+            for conflict in saved.conflicts:
+                click.echo(f"conflict with the gold (the correction is trained on): {conflict}")
     click.echo(train_folder(config, if_stale=if_stale and not added))
 
 

@@ -54,6 +54,7 @@ class LabelDef:
     name: str
     definition: str = ""
     group: str = ""
+    zh: str = ""  # the Chinese name a coder may type instead of ``name``
 
 
 @dataclass(frozen=True)

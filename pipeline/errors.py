@@ -47,7 +47,6 @@ class Errors(metaclass=_WithCodes):
     # evaluation / tables
     E050 = "{path}: missing column '{column}' (columns present: {present})"
     E051 = "{path}: {column} '{value}' occurs more than once; ids must be unique"
-    E053 = "{path}: row {row}: unknown {scheme} label(s) {labels}; valid: {valid}"
     E054 = "cross-validation needs at least 2 units to hold out (gold documents, hand-written passages or rows); found {n}"
     # runtime: config, taggers, models
     E090 = "tagger '{factory}': cannot import module '{module}' ({reason})"
@@ -83,6 +82,20 @@ class Errors(metaclass=_WithCodes):
     E150 = "{path}: no document has a value for '{key}'; keys with values: {found}"
     E151 = "--period must be a whole number of years, 1 or more (got {period})"
     E152 = "--period {period} groups publication years; use it with --by year (asked: {keys})"
+    # coders' sheets, corrections and gold tables (coding.py, io.read_table, evaluate.py)
+    E110 = ("{path}: no coder column ({expected}); pass a sheet a coder filled (irtag run writes these "
+            "columns empty into sentences.csv / .xlsx)")
+    E111 = ("{path}: nothing coded: no coder_* cell is filled and no coder_done is ticked; fill the sheet, "
+            "or tick coder_done on the rows reviewed")
+    E112 = ("{path}: coder_done not understood in {cells}; tick with 1, x, ✓, y, yes, true, done, 是 or 对, "
+            "leave unticked with 0, no, false, 否 or empty")
+    E113 = "{path}: unknown label(s) {cells}; valid: {valid}"
+    E114 = "{path}: not a readable {kind} table ({reason})"
+    E115 = "{path}: unsupported table type '{suffix}'; save it as {supported}"
+    E116 = "{path}: gold label(s) outside the codebook {cells}; valid: {valid}"
+    E117 = "no sentence id ({column}) in common between {pred} and {gold}; {hint}"
+    E118 = "{first} and {second} have no coder column in common ({first_cols} vs {second_cols})"
+    E119 = "coder name '{coder}' gives no file name; pass --coder with letters or digits"
 
 
 class Warnings(metaclass=_WithCodes):
@@ -99,6 +112,11 @@ class Warnings(metaclass=_WithCodes):
     W010 = "{path}: lines in mixed encodings: {utf8} non-ASCII line(s) read as UTF-8, {other} as {encoding}"
     W011 = "{path}: declared {declared} but the bytes are not {declared}; decoded as {encoding}"
     W012 = "{path}: removed {count} character(s) that are not text ({kinds})"
+    # coders' sheets and corrections (coding.py, evaluate.py)
+    W050 = "{path}: no coder column for {schemes}; scored {scored} only"
+    W051 = "{path}: coder cells normalised: {counts}"
+    W052 = ("{path}: no coder_done ticked, so the {rows} row(s) with a filled coder_* cell count as reviewed; "
+            "tick coder_done on rows reviewed and left empty")
 
 
 class IrtagError(ValueError):

@@ -7,7 +7,8 @@ The scoring rule is the dev set's (``shared/dev/README.md``):
   language (a label absent from the gold does not count; its false positives are still listed);
 * micro-F1 pools TP / FP / FN over the scheme's labels;
 * predictions are matched by ``sent_id``; a gold sentence without a prediction is predicted
-  empty; labels outside the codebook inventory are ignored.
+  empty (the report counts them); predicted labels outside the codebook inventory are ignored,
+  gold labels outside it are refused (E116), and tables with no id in common too (E117).
 
 Systems: a tagged table carries the fused labels in ``<scheme>`` and, when irtag wrote it,
 the systems it fuses in ``<scheme>__lexicon`` and ``<scheme>__classifier``
@@ -51,7 +52,11 @@ def _aligned(pred: Any, gold: Any, labels: Mapping[str, Sequence[str]], id_colum
     duplicated = gold[id_column][gold[id_column].duplicated()]
     if len(duplicated):
         raise IrtagError(Errors.E051.format(path=gold_source, column=id_column, value=duplicated.iloc[0]))
+    _check_gold_labels(gold, labels, gold_source)
     by_id = {str(row[id_column]): row for _, row in pred.iterrows()}
+    if len(gold) and not any(str(i) in by_id for i in gold[id_column]):
+        raise IrtagError(Errors.E117.format(column=id_column, pred=pred_source, gold=gold_source,
+                                            hint="tag the gold's sentences (irtag tag GOLD -o TAGGED) and evaluate that"))
     systems = [s for s in _systems(pred.columns) if all(system_column(c, s) in pred.columns for c in schemes)]
     for system in systems:
         for scheme in schemes:
@@ -64,6 +69,26 @@ def _aligned(pred: Any, gold: Any, labels: Mapping[str, Sequence[str]], id_colum
                              for i in part[id_column]]
                 groups = [str(g) for g in (part["doc_id"] if "doc_id" in part.columns else part[id_column])]
                 yield system, scheme, lang, pred_sets, gold_sets, groups
+
+
+def _check_gold_labels(gold: Any, labels: Mapping[str, Sequence[str]], source: str) -> None:
+    """Every gold label is in the codebook (a typo would change the scores); E116 lists them all."""
+    bad = [(index, scheme, label) for scheme in labels for index, cell in gold[scheme].items()
+           for label in split_cell(cell) if label not in labels[scheme]]
+    if bad:
+        cells = ", ".join(f"row {index + 2} {scheme} '{label}'" for index, scheme, label in sorted(
+            bad, key=lambda b: (b[0], list(labels).index(b[1]))))
+        valid = "; ".join(f"{s}: " + ", ".join(labels[s]) for s in labels if any(b[1] == s for b in bad))
+        raise IrtagError(Errors.E116.format(path=source, cells=cells, valid=valid))
+
+
+def coverage(pred: Any, gold: Any, id_column: str = "sent_id") -> str:
+    """How many gold sentences have no prediction, and predictions no gold sentence (one line)."""
+    pred_ids, gold_ids = set(map(str, pred[id_column])), list(map(str, gold[id_column]))
+    missing = sum(1 for i in gold_ids if i not in pred_ids)
+    extra = len(pred_ids - set(gold_ids))
+    return (f"{missing} of the {len(gold_ids)} gold sentences have no prediction (scored as predicted empty); "
+            f"{extra} prediction(s) not in the gold (ignored)")
 
 
 def evaluate_tables(pred: Any, gold: Any, *, labels: Mapping[str, Sequence[str]],
@@ -189,7 +214,7 @@ def main(sentences: str | os.PathLike, gold: str | os.PathLike, *, csv_out: str 
     table = evaluate_tables(pred_table, gold_table, **options)
     summary = summarise(table, gold_table, intervals(pred_table, gold_table, **options))
     write_outputs(table, summary, csv_out=csv_out, json_out=json_out)
-    return format_report(table, summary, title=f"{sentences} against {gold}")
+    return format_report(table, summary, title=f"{sentences} against {gold}\n{coverage(pred_table, gold_table)}")
 
 
 # -- grouped cross-validation on the gold corpus ------------------------------------------

@@ -1,7 +1,8 @@
 """Shared ground for files: atomic writes, the one table writer, JSON and JSONL, reading tables.
 
 Every file the project writes goes through :func:`atomic_open` (a temporary sibling moved into
-place only on success), so an interrupted run never leaves a half-written output; every CSV goes
+place only on success, with the mode the umask gives), so an interrupted run never leaves a
+half-written output and a co-coder on a shared server can open what was written; every CSV goes
 through :class:`CsvTable`, UTF-8 with a BOM (Excel then shows Chinese), quoted where needed, and
 with formula-like text neutralised, so no article can inject a formula into a coder's sheet.
 """
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
+import io
 import json
 import math
 import os
@@ -34,11 +37,26 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", **kwargs) -> Iterator[
     try:
         with open(tmp, mode, **kwargs) as handle:
             yield handle
+        os.chmod(tmp, 0o666 & ~process_umask())  # mkstemp makes 0600; a plain open() follows the umask
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+@functools.lru_cache(maxsize=1)
+def process_umask() -> int:
+    """The process's umask, read once: from ``/proc/self/status`` where Linux has it (reading it
+    changes nothing), else by setting and restoring it (Python has no other way)."""
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def neutralise(value: object) -> object:
@@ -133,13 +151,83 @@ def iter_documents(out_dir: str | os.PathLike) -> Iterator[Document]:
         yield read_document_jsonl(path)
 
 
-def read_table(path: str | os.PathLike) -> Any:
-    """A CSV (UTF-8 with or without BOM) or Excel sheet as strings, blanks kept as ''."""
-    import pandas as pd
+#: What :func:`read_table` reads, by suffix (any other suffix is read as CSV: ``.txt`` exports).
+TABLE_KINDS = {".csv": "CSV", ".tsv": "CSV", ".txt": "CSV", ".xlsx": "Excel", ".xlsm": "Excel",
+               ".parquet": "Parquet"}
+#: The delimiters spreadsheet programs write into a "CSV": comma, semicolon (where the decimal
+#: mark is a comma), tab ("Unicode text").
+CSV_DELIMITERS = (",", ";", "\t")
 
+
+def read_table(path: str | os.PathLike) -> Any:
+    """A coder's or user's table as strings, blanks kept as '' and header names stripped.
+
+    CSV in any encoding :func:`pipeline.ingest.text.decode` detects (UTF-8 with or without BOM,
+    UTF-16, GB18030/GBK, Big5, cp1252 …; a legacy one is reported as W001) and with the
+    delimiter its header uses (:data:`CSV_DELIMITERS`); XLSX (the first sheet) and Parquet.
+    A file that cannot be read is one IrtagError naming it (E114, E115).
+    """
     path = Path(path)
     if not path.is_file():
         raise IrtagError(Errors.E010.format(path=path))
-    if path.suffix.lower() in (".xlsx", ".xls"):
-        return pd.read_excel(path, dtype=str).fillna("")
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    suffix = path.suffix.lower()
+    kind = TABLE_KINDS.get(suffix, "CSV")
+    if suffix in (".xls", ".ods", ".numbers"):
+        raise IrtagError(Errors.E115.format(path=path, suffix=suffix,
+                                            supported="CSV, XLSX (Excel 2007 and later) or Parquet"))
+    try:
+        table = {"Excel": _read_excel, "Parquet": _read_parquet}.get(kind, _read_csv)(path)
+    except IrtagError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - readers raise their own types for a corrupt file
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise IrtagError(Errors.E114.format(path=path, kind=kind, reason=reason)) from exc
+    table.columns = [str(column).strip() for column in table.columns]
+    return table
+
+
+def _read_excel(path: Path) -> Any:
+    import pandas as pd
+
+    return pd.read_excel(path, dtype=str, engine="openpyxl").fillna("")
+
+
+def _read_parquet(path: Path) -> Any:
+    import pandas as pd
+
+    table = pd.read_parquet(path)
+    return table.apply(lambda column: column.map(_text))
+
+
+def _text(value: object) -> str:
+    """A Parquet cell as the text a spreadsheet shows: blanks '', whole floats without '.0'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_csv(path: Path) -> Any:
+    import warnings
+
+    import pandas as pd
+
+    from pipeline.ingest.text import decode
+
+    decoded = decode(path.read_bytes(), path)
+    for warning in decoded.warnings:
+        warnings.warn(warning, stacklevel=4)
+    return pd.read_csv(io.StringIO(decoded.text), sep=_delimiter(decoded.text, path), dtype=str,
+                       keep_default_na=False)
+
+
+def _delimiter(text: str, path: Path) -> str:
+    """Tab for ``.tsv``; else the delimiter the header row holds most of (a one-column table
+    holds none, and reads as comma-separated)."""
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    header = text.partition("\n")[0]
+    counts = {d: header.count(d) for d in CSV_DELIMITERS}
+    best = max(CSV_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","

@@ -24,7 +24,7 @@ _ORG_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 _CODEBOOK_KEYS = {"schemes", "actor_types"}
 _SCHEME_KEYS = {"name", "description", "groups", "labels"}
-_LABEL_KEYS = {"name", "definition", "group"}
+_LABEL_KEYS = {"name", "definition", "group", "zh"}
 _ACTOR_TYPE_KEYS = {"name", "definition"}
 _LEXICON_KEYS = {"scheme", "description", "concepts"}
 _CONCEPT_KEYS = {"id", "label", "zh", "en", "patterns", "note"}
@@ -225,7 +225,12 @@ def read_codebook(path: Path, problems: list[Problem]) -> Codebook:
                     f"group '{group}' of label '{label}' is not one of the scheme's groups: "
                     f"{', '.join(groups) or '(none declared)'}",
                 )
-            labels.append(LabelDef(name, label, definition, group))
+            zh = reader.scalar(label_items.get("zh"), f"zh name of '{label}'", line, required=False)
+            if zh and not CJK_RE.search(zh):
+                reader.problem(line, f"zh name '{zh}' of label '{label}' has no Chinese characters")
+            elif zh and any(existing.zh == zh for existing in labels):
+                reader.problem(line, f"zh name '{zh}' of label '{label}' is used twice in scheme '{name}'")
+            labels.append(LabelDef(name, label, definition, group, zh))
         if not labels:
             reader.problem(_line(node), f"scheme '{name}' has no labels")
         description = reader.scalar(items.get("description"), "description", _line(node), required=False)

@@ -24,6 +24,7 @@ import sklearn
 from pipeline.codebook import scheme_names, split_cell
 from pipeline.errors import Errors, IrtagError, Warnings
 from pipeline.io import write_json
+from pipeline.norm import fold_width
 from pipeline.tag.features import SentenceFeatures, features_for, unit_sentence
 from pipeline.tag.linear import MODEL_FORMAT, MODEL_FORMAT_VERSION, SentenceClassifier
 
@@ -34,6 +35,9 @@ EXAMPLE_PREFIX = "examples"
 #: that passage: cross-validation holds the passage out whole. Other example rows are independent.
 PASSAGE_NOTE = re.compile(r"^hand-written \(([^()]+)\)")
 MANIFEST = "manifest.json"
+#: Gold files of human corrections (``irtag train --add``): a sentence in one of them is trained
+#: with the correction's labels only (:func:`read_gold`).
+CORRECTIONS_PREFIX = "corrections_"
 
 def save_models(models: Mapping[str, SentenceClassifier], directory: str | os.PathLike,
                 *, meta: Mapping[str, Any] | None = None) -> Path:
@@ -116,9 +120,18 @@ def gold_files(gold: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Pa
     return [Path(p) for p in gold]
 
 
+def gold_key(text: str) -> str:
+    """What makes two gold rows the same sentence: the text width-folded, spaces collapsed."""
+    return " ".join(fold_width(str(text)).split())
+
+
 def read_gold(paths: Iterable[str | os.PathLike], label_sets: Mapping[str, Sequence[str]],
               schemes: Sequence[str] | None = None) -> list[GoldRow]:
-    """Read gold CSVs (``doc_id,sent_id,lang,text,<scheme>…``; cells ``;``-joined)."""
+    """Read gold CSVs (``doc_id,sent_id,lang,text,<scheme>…``; cells ``;``-joined).
+
+    One label set per sentence: a row of a ``corrections_*.csv`` file replaces every other row
+    with the same text (:func:`gold_key`), of any file; of two corrections, the later (file name
+    order, then row order) stands."""
     schemes = list(label_sets) if schemes is None else list(schemes)
     rows: list[GoldRow] = []
     for path in paths:
@@ -145,7 +158,9 @@ def read_gold(paths: Iterable[str | os.PathLike], label_sets: Mapping[str, Seque
                 rows.append(GoldRow(str(path), line, record["doc_id"], record["sent_id"], record["lang"].strip().lower(),
                                     record["text"], labels, example=example,
                                     passage=passage.group(1).strip() if passage else ""))
-    return rows
+    corrected = {gold_key(row.text): i for i, row in enumerate(rows)
+                 if Path(row.path).name.startswith(CORRECTIONS_PREFIX)}
+    return [row for i, row in enumerate(rows) if corrected.get(gold_key(row.text), i) == i]
 
 
 

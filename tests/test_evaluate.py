@@ -186,3 +186,24 @@ def test_term_precision_counts_sentences_and_agreement(tmp_path):
                    ("zh", "资金"): (2, 1), ("zh", "争取"): (1, 1)}
     assert table.loc[0, "precision"] == 0.0  # most disagreements (then lowest precision) first: troops
     assert list(table.columns) == ["lang", "scheme", "label", "concept", "term", "sentences", "agree", "precision"]
+
+
+# -- refusals: gold labels outside the codebook, no ids in common (issue 14) ---------------------
+def test_gold_labels_outside_the_codebook_are_refused_listing_every_row(pred, gold):
+    gold = gold.assign(factor=["push", "pusj", "", "push;Pull", "", "push"])
+    with pytest.raises(IrtagError, match=r"\[E116\] gold: gold label\(s\) outside the codebook row 3 factor 'pusj', "
+                                         r"row 5 factor 'Pull'; valid: factor: pull, push"):
+        evaluate_tables(pred, gold, labels=LABELS)
+
+
+def test_no_sentence_id_in_common_is_refused_in_one_line(pred, gold):
+    with pytest.raises(IrtagError, match=r"\[E117\] no sentence id \(sent_id\) in common between predictions and gold"):
+        evaluate_tables(pred.assign(sent_id=[f"other-{i}" for i in range(len(pred))]), gold, labels=LABELS)
+
+
+def test_the_report_counts_gold_sentences_without_a_prediction(tmp_path, pred, gold):
+    pred.to_csv(tmp_path / "pred.csv", index=False)
+    gold.to_csv(tmp_path / "gold.csv", index=False)
+    report = main(tmp_path / "pred.csv", tmp_path / "gold.csv", labels=LABELS)
+    assert "1 of the 6 gold sentences have no prediction (scored as predicted empty); " \
+           "1 prediction(s) not in the gold (ignored)" in report
