@@ -94,6 +94,11 @@ class Warnings(metaclass=_WithCodes):
     W010 = "{path}: lines in mixed encodings: {utf8} non-ASCII line(s) read as UTF-8, {other} as {encoding}"
     W011 = "{path}: declared {declared} but the bytes are not {declared}; decoded as {encoding}"
     W012 = "{path}: removed {count} character(s) that are not text ({kinds})"
+    # coders' exports: the workbook, the QDA project, the report (W060-W069)
+    W060 = ("{path}: removed {count} control character(s) Excel cannot store from {cells} cell(s); "
+            "sentences.csv and sentences.parquet keep them")
+    W061 = ("{path}: {cells} cell(s) cut to Excel's {limit:,} characters; sentences.csv and "
+            "sentences.parquet keep the whole text")
 
 
 class IrtagError(ValueError):

@@ -53,6 +53,5 @@ def write_corpus_outputs(out_dir: str | os.PathLike, codes: Sequence[CodeSpec]) 
     write_report(iter_documents(out), comparison, out / "report.html")
     written.append(out / "report.html")
     if (out / "sentences.csv").exists():
-        write_sentence_copies(out / "sentences.csv", out)
-        written += [out / "sentences.xlsx", out / "sentences.parquet"]
+        written += write_sentence_copies(iter_documents(out), out)
     return written
