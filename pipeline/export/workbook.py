@@ -203,7 +203,8 @@ def _codebook_sheet(book, codebook: Codebook, formats: dict, data_sheets: list[s
             # name_zh: the Chinese name, where the codebook gives labels one
             values = (scheme.name, label.name, getattr(label, "zh", ""), label.group, label.definition)
             for col, value in enumerate(values):
-                sheet.write_string(row, col, value or "", formats["wrap"] if col == 4 else formats["cell"])
+                if value:
+                    sheet.write_string(row, col, value, formats["wrap"] if col == 4 else formats["cell"])
     notes = [f"Code in the coder_* columns beside the text: one label from the drop-down, or several separated "
              f"by ';'. An empty cell means no label. Put '{DONE_VALUE}' in {DONE_COLUMN} once a row is reviewed."]
     if len(data_sheets) > 1:
