@@ -117,6 +117,11 @@ class Warnings(metaclass=_WithCodes):
     W051 = "{path}: coder cells normalised: {counts}"
     W052 = ("{path}: no coder_done ticked, so the {rows} row(s) with a filled coder_* cell count as reviewed; "
             "tick coder_done on rows reviewed and left empty")
+    # coders' exports: the workbook, the QDA project, the report (W060-W069)
+    W060 = ("{path}: removed {count} control character(s) Excel cannot store from {cells} cell(s); "
+            "sentences.csv and sentences.parquet keep them")
+    W061 = ("{path}: {cells} cell(s) cut to Excel's {limit:,} characters; sentences.csv and "
+            "sentences.parquet keep the whole text")
 
 
 class IrtagError(ValueError):

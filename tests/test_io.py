@@ -46,20 +46,6 @@ def test_atomic_open_leaves_nothing_on_failure(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
 
-def test_xlsx_and_parquet_copies_read_back_with_pandas(tmp_path):
-    from pipeline.export.tables import write_sentence_copies
-
-    rows = [{"sent_id": "d-s0001", "text": "联合国，欧盟\n和非盟", "stage": "decision;implementation"},
-            {"sent_id": "d-s0002", "text": "=cmd|' /C calc'!A0", "stage": ""}]
-    with CsvTable(tmp_path / "sentences.csv", ["sent_id", "text", "stage"]) as table:
-        table.write_rows(rows)
-    write_sentence_copies(tmp_path / "sentences.csv", tmp_path)
-    for back in (pd.read_excel(tmp_path / "sentences.xlsx", dtype=str, keep_default_na=False),
-                 pd.read_parquet(tmp_path / "sentences.parquet")):
-        assert back["text"].tolist() == ["联合国，欧盟\n和非盟", "'=cmd|' /C calc'!A0"]
-        assert back["stage"].tolist() == ["decision;implementation", ""]
-
-
 # -- reading coders' tables the way a coder saves them ---------------------------------------
 from pipeline.errors import IrtagError  # noqa: E402
 from pipeline.io import read_table  # noqa: E402

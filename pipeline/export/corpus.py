@@ -10,7 +10,8 @@ from typing import Sequence
 
 from pipeline.compare import CorpusComparison
 from pipeline.compare_groups import write_grouped
-from pipeline.export.report import write_report
+from pipeline.export.report import ReportSection, write_report
+from pipeline.export.timechart import time_chart_svg
 from pipeline.export.refi import CodeSpec, write_codebook, write_project, write_taguette_codebook
 from pipeline.export.tables import ANNOTATION_FIELDS, annotation_records, write_sentence_copies
 from pipeline.io import RUN_MANIFEST, atomic_open, iter_documents, write_json, write_table
@@ -52,9 +53,18 @@ def write_corpus_outputs(out_dir: str | os.PathLike, codes: Sequence[CodeSpec]) 
     write_codebook(codes, out / "codebook.qdc")
     write_taguette_codebook(codes, out / "codebook.csv")
     written += [out / "project.qdpx", out / "codebook.qdc", out / "codebook.csv"]
-    write_report(iter_documents(out), comparison, out / "report.html")
+    write_report(iter_documents(out), comparison, out / "report.html", sections=_time_sections(out))
     written.append(out / "report.html")
     if (out / "sentences.csv").exists():
-        write_sentence_copies(out / "sentences.csv", out)
-        written += [out / "sentences.xlsx", out / "sentences.parquet"]
+        written += write_sentence_copies(iter_documents(out), out)
     return written
+
+
+def _time_sections(out: Path) -> list[ReportSection]:
+    """The report's chart of label shares per year, where the run wrote ``by_year.csv``."""
+    from pipeline.io import read_table
+
+    if not (out / "by_year.csv").is_file():
+        return []
+    svg = time_chart_svg(read_table(out / "by_year.csv"))
+    return [ReportSection("over-time", "Labels over the years", svg)] if svg else []

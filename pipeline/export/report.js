@@ -5,8 +5,11 @@
     var part = JSON.parse(node.textContent);
     Object.keys(part).forEach(function (key) { DATA[key] = part[key]; });
   });
-  var detail = document.getElementById("detail");
+  var sheet = document.getElementById("detail");
+  var detail = document.getElementById("detail-body");
   var selected = null;
+  // Narrow screens show the evidence as a bottom sheet over the text (the CSS media query).
+  var narrow = window.matchMedia ? window.matchMedia("(max-width: 1000px)") : {matches: false};
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -91,7 +94,20 @@
       });
       detail.appendChild(table);
     }
+    sheet.classList.add("open");
+    if (narrow.matches) {
+      // keep the tapped sentence in sight above the sheet
+      var rect = span.getBoundingClientRect(), top = window.innerHeight - sheet.offsetHeight;
+      if (rect.bottom > top - 8 || rect.top < 0) window.scrollBy(0, rect.top - Math.max(top / 3, 8));
+    }
   }
+
+  function closeSheet() {
+    sheet.classList.remove("open");
+    if (selected) selected.classList.remove("sel");
+    selected = null;
+  }
+  document.getElementById("detail-close").addEventListener("click", closeSheet);
 
   function reveal(id, flash) {
     var target = document.getElementById(id);
@@ -115,7 +131,33 @@
   document.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && document.activeElement && document.activeElement.classList.contains("s")) {
       show(document.activeElement);
+    } else if (event.key === "Escape") {
+      closeSheet();
     }
+  });
+
+  // Sortable tables: a click on a header sorts by its column, a second click reverses.
+  function sortKey(row, col, type) {
+    var cell = row.children[col];
+    if (!cell) return type === "num" ? 0 : "";
+    var value = cell.hasAttribute("data-v") ? cell.getAttribute("data-v") : cell.textContent.trim();
+    return type === "num" ? (parseFloat(value) || 0) : value.toLowerCase();
+  }
+  document.querySelectorAll("table.sortable th[data-col]").forEach(function (th) {
+    th.querySelector("button").addEventListener("click", function () {
+      var table = th.closest("table"), body = table.tBodies[0];
+      var col = +th.getAttribute("data-col"), type = th.getAttribute("data-type");
+      // numbers start from the largest, text from A
+      var descending = th.getAttribute("aria-sort") ? th.getAttribute("aria-sort") === "ascending" : type === "num";
+      table.querySelectorAll("th[aria-sort]").forEach(function (other) { other.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+      var rows = Array.from(body.rows).map(function (row, index) { return [sortKey(row, col, type), index, row]; });
+      rows.sort(function (a, b) {
+        var order = a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+        return (descending ? -order : order) || a[1] - b[1];
+      });
+      rows.forEach(function (item) { body.appendChild(item[2]); });
+    });
   });
   window.addEventListener("hashchange", function () { reveal(decodeURIComponent(location.hash.slice(1)), true); });
 

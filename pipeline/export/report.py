@@ -7,7 +7,13 @@ so a sentence that contains ``<script>`` shows as text. The same input gives the
 timestamps, stable order), so reports of two runs can be diffed.
 
 Documents are written one at a time as they are read, so ``docs`` may be a generator over a run
-folder (``pipeline.export.corpus.iter_documents``).
+folder (``pipeline.export.corpus.iter_documents``): their part of the page goes to a temporary
+file first, which also gathers what the summary above them needs (sentences with a label, the
+text of the example sentences), and is then copied after the summary.
+
+On a narrow or touch screen nothing needs hover: a tap on a sentence opens its evidence in a
+bottom sheet; tables sort by a click on a header. Other rooms add sections (a network figure)
+through ``write_report(..., sections=[ReportSection(...)])``, placed before the documents.
 """
 
 from __future__ import annotations
@@ -17,9 +23,13 @@ import html
 import json
 import os
 import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
 from importlib import resources
 from urllib.parse import quote
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import pandas as pd
 
@@ -34,34 +44,77 @@ SCHEME_TINTS = {"factor": "#fadcdc", "stage": "#d9e8f6", "resource": "#d9f1d9", 
 OTHER_COLOUR, OTHER_TINT = "#7f7f7f", "#eceef1"
 INTENSITY_COLOURS = {"high": "#9467BD", "medium": "#b9a0d6", "low": "#e4dbef"}
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+INTENSITY_RANK = {"high": 3, "medium": 2, "low": 1}
+#: Width of an example sentence in the tables, in columns (a Chinese character takes two).
+SNIPPET_WIDTH = 72
+CODED_KINDS_TEXT = ", ".join(CODED_SECTION_KINDS)
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """An extra section of the report: its anchor, heading and (trusted, irtag-made) HTML body."""
+
+    id: str
+    title: str
+    html: str
+
+
+@dataclass
+class _Tally:
+    """What the documents tell the summary written above them."""
+
+    wanted: set[str]
+    labelled: int = 0
+    texts: dict[str, str] = field(default_factory=dict)
 
 
 def write_report(docs: Iterable[Document], comparison: CorpusComparison, path: str | os.PathLike, *,
-                 title: str = "irtag report") -> None:
-    """Write ``report.html``: corpus summary, heatmaps, organisation pairs and the coded text of
-    every document, each labelled sentence with its labels and evidence on hover and on click."""
-    with atomic_open(path, "w", encoding="utf-8", errors="replace", newline="\n") as out:
-        out.write(_head(title))
-        out.write('<div class="layout"><main>\n')
-        out.write(_summary(title, comparison))
-        out.write(_label_matrix(comparison))
-        out.write('<section id="factor-stage"><h2>Factor × stage</h2>\n<p class="note">Sentences coded with '
-                  "both a factor and a stage (Steffek's table), with up to "
-                  f"{EXAMPLES_PER_CELL} example sentences per cell.</p>\n")
-        out.write(_factor_stage(comparison.factor_stage_table()))
-        out.write("</section>\n")
-        out.write(_pairs(comparison.pairs_table()))
-        out.write('<section id="documents"><h2>Documents</h2>\n<p class="note">Click a highlighted sentence '
-                  'for its labels and evidence; hover for a summary.</p>\n'
-                  '<p class="toolbar"><button type="button" id="open-all">Expand all</button> '
-                  '<button type="button" id="close-all">Collapse all</button> '
-                  '<label><input type="checkbox" id="chips" checked> label chips</label></p>\n')
+                 title: str = "irtag report", sections: Sequence[ReportSection] = ()) -> None:
+    """Write ``report.html``: corpus summary, heatmaps, organisation pairs, any extra
+    ``sections``, and the coded text of every document, each labelled sentence with its labels
+    and evidence on click or tap."""
+    factor_stage, pairs = comparison.factor_stage_table(), _sorted_pairs(comparison.pairs_table())
+    wanted = {i for column in (factor_stage["examples"], pairs["examples"]) for ids in column for i in ids.split(";")
+              if i}
+    tally = _Tally(wanted)
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace", newline="\n") as documents:
         used: set[str] = set()
         for index, doc in enumerate(docs):
-            out.write(_document(doc, comparison, used, open_=index == 0))
-        out.write("</section>\n</main>\n")
-        out.write(_panel())
-        out.write("</div>\n<script>\n" + _asset("report.js") + "</script>\n</body>\n</html>\n")
+            documents.write(_document(doc, comparison, used, tally, open_=index == 0))
+        documents.seek(0)
+        with atomic_open(path, "w", encoding="utf-8", errors="replace", newline="\n") as out:
+            out.write(_head(title))
+            out.write('<div class="layout"><main>\n')
+            out.write(_summary(title, comparison, tally, sections))
+            out.write(_label_matrix(comparison))
+            out.write('<section id="factor-stage"><h2>Factor × stage</h2>\n<p class="note">Sentences coded with '
+                      "both a factor and a stage (Steffek's table; negated factors not counted), with up to "
+                      f"{EXAMPLES_PER_CELL} example sentences per cell.</p>\n")
+            out.write(_factor_stage(factor_stage, tally.texts))
+            out.write("</section>\n")
+            out.write(_pairs(pairs, tally.texts))
+            for section in sections:
+                out.write(f'<section id="{_esc(section.id)}"><h2>{_esc(section.title)}</h2>\n{section.html}'
+                          "</section>\n")
+            out.write('<section id="documents"><h2>Documents</h2>\n<p class="note">Click or tap a highlighted '
+                      "sentence for its labels and evidence.</p>\n"
+                      '<p class="toolbar"><button type="button" id="open-all">Expand all</button> '
+                      '<button type="button" id="close-all">Collapse all</button> '
+                      '<label><input type="checkbox" id="chips" checked> label chips</label></p>\n')
+            shutil.copyfileobj(documents, out)
+            out.write("</section>\n</main>\n")
+            out.write(_panel())
+            out.write("</div>\n<script>\n" + _asset("report.js") + "</script>\n</body>\n</html>\n")
+
+
+def _sorted_pairs(table: pd.DataFrame) -> pd.DataFrame:
+    """Strongest first: intensity, then sentences, then the pair's names."""
+    if table.empty:
+        return table
+    rank = table["intensity"].map(INTENSITY_RANK).fillna(0)
+    order = sorted(range(len(table)), key=lambda i: (-rank.iat[i], -int(table["sentences"].iat[i]),
+                                                    table["org_a"].iat[i], table["org_b"].iat[i]))
+    return table.iloc[order].reset_index(drop=True)
 
 
 # -- pieces of the page ---------------------------------------------------------------------------
@@ -110,18 +163,20 @@ def _css() -> str:
     return f":root{{{variables}}}\n{_asset('report.css')}{scheme_rules}"
 
 
-def _summary(title: str, comparison: CorpusComparison) -> str:
+def _summary(title: str, comparison: CorpusComparison, tally: _Tally, sections: Sequence[ReportSection]) -> str:
     profiles = comparison.profiles
     coded = sum(int(p.get("coded_sentences", 0)) for p in profiles)
     langs: dict[str, int] = {}
     for p in profiles:
         langs[p.get("lang") or "?"] = langs.get(p.get("lang") or "?", 0) + 1
     lang_text = " · ".join(f"{lang} {n}" for lang, n in sorted(langs.items())) or "none"
+    links = [("matrix", "Labels per document"), ("factor-stage", "Factor × stage"), ("pairs", "Organisation pairs"),
+             *((x.id, x.title) for x in sections), ("documents", "Documents"), ("panel", "Filter")]
+    nav = "".join(f'<a href="{_href(anchor)}">{_esc(text)}</a>' for anchor, text in links)
     parts = [f'<header id="top"><h1>{_esc(title)}</h1>\n'
-             f'<p class="stats"><b>{len(profiles)}</b> documents ({_esc(lang_text)}) · <b>{coded}</b> coded '
-             "sentences (title, abstract and body)</p>\n"
-             '<nav><a href="#matrix">Labels per document</a><a href="#factor-stage">Factor × stage</a>'
-             '<a href="#pairs">Organisation pairs</a><a href="#documents">Documents</a></nav>\n<div class="cards">\n']
+             f'<p class="stats"><b>{len(profiles)}</b> documents ({_esc(lang_text)}) · <b>{coded}</b> sentences '
+             f"coded ({CODED_KINDS_TEXT}) · <b>{tally.labelled}</b> with at least one label</p>\n"
+             f'<nav>{nav}</nav>\n<div class="cards">\n']
     for scheme, labels in scheme_labels().items():
         counts = [(label, sum(int(p.get(f"n_{scheme}:{label}", 0)) for p in profiles)) for label in labels]
         total = sum(n for _, n in counts)
@@ -130,15 +185,16 @@ def _summary(title: str, comparison: CorpusComparison) -> str:
             f'<li><span class="bl">{_esc(label.replace("_", " "))}</span>'
             f'<span class="bar"><i class="c-{scheme}" style="width:{round(100 * n / top)}%"></i></span>'
             f"<span class=\"bn\">{n}</span></li>" for label, n in counts)
-        parts.append(f'<div class="card sw-{scheme}"><b>{total}</b><span>{scheme} labels</span>'
+        parts.append(f'<div class="card sw-{scheme}"><b>{total}</b><span title="a sentence may carry several labels of a scheme">{scheme} labels given</span>'
                      f'<ul class="bars">{bars}</ul></div>\n')
     parts.append("</div></header>\n")
     return "".join(parts)
 
 
 def _label_matrix(comparison: CorpusComparison) -> str:
-    parts = ['<section id="matrix"><h2>Labels per document</h2>\n<p class="note">Coded sentences per label; '
-             "colour intensity is relative to the largest count of the scheme.</p>\n"]
+    parts = ['<section id="matrix"><h2>Labels per document</h2>\n<p class="note">Sentences with each label, '
+             f"in {CODED_KINDS_TEXT}; the tooltip adds the rate per 100 body sentences. Colour intensity is "
+             "relative to the largest count of the scheme; click a header to sort.</p>\n"]
     if not comparison.profiles:
         return parts[0] + '<p class="empty">No documents.</p></section>\n'
     matrix = comparison.label_matrix()
@@ -146,10 +202,13 @@ def _label_matrix(comparison: CorpusComparison) -> str:
     per100 = {p["doc_id"]: p for p in comparison.profiles}
     groups = "".join(f'<th colspan="{len(labels)}" class="grp sw-{scheme}">{scheme}</th>'
                      for scheme, labels in scheme_labels().items())
-    heads = "".join(f'<th class="rot" title="{scheme}:{label}"><span>{_esc(label.replace("_", " "))}</span></th>'
-                    for scheme, labels in scheme_labels().items() for label in labels)
-    parts.append(f'<div class="scroll"><table class="heat matrix"><thead><tr><th rowspan="2" class="doc">document'
-                 f"</th>{groups}</tr><tr>{heads}</tr></thead><tbody>\n")
+    columns = [(scheme, label) for scheme, labels in scheme_labels().items() for label in labels]
+    heads = "".join(f'<th class="rot" title="{scheme}:{label}"{_sort_attrs(i + 1, "num")}>'
+                    f'<button type="button"><span>{_esc(label.replace("_", " "))}</span></button></th>'
+                    for i, (scheme, label) in enumerate(columns))
+    parts.append(f'<div class="scroll"><table class="heat matrix sortable"><thead><tr><th rowspan="2" class="doc"'
+                 f'{_sort_attrs(0, "text")}><button type="button">document</button></th>{groups}</tr><tr>{heads}'
+                 "</tr></thead><tbody>\n")
     tops = {scheme: max((int(matrix[f"{scheme}:{label}"].max()) for label in labels), default=0)
             for scheme, labels in scheme_labels().items()}
     for doc_id, row in matrix.iterrows():
@@ -158,23 +217,47 @@ def _label_matrix(comparison: CorpusComparison) -> str:
             for label in labels:
                 n = int(row[f"{scheme}:{label}"])
                 rate = per100[doc_id].get(f"per100_{scheme}:{label}", 0)
-                tip = _esc(f"{titles[doc_id]}\n{scheme}:{label}: {n} sentences ({rate} per 100 body sentences)")
-                cells.append(f'<td{_heat(n, tops[scheme], _colour(scheme))} title="{tip}">{n or ""}</td>')
+                base = "body" if per100[doc_id].get("rate_base", "body") == "body" else "coded"
+                tip = _esc(f"{titles[doc_id]}\n{scheme}:{label}: {n} sentences ({rate} per 100 {base} sentences)")
+                cells.append(f'<td{_heat(n, tops[scheme], _colour(scheme))} data-v="{n}" title="{tip}">'
+                             f'{n or ""}</td>')
         parts.append(f'<tr><th class="doc"><a href="{_href("doc-" + doc_id)}" title="{_esc(titles[doc_id])}">'
                      f"{_esc(titles[doc_id])}</a><small>{_esc(doc_id)}</small></th>{''.join(cells)}</tr>\n")
     parts.append("</tbody></table></div></section>\n")
     return "".join(parts)
 
 
+def _sort_attrs(column: int, kind: str) -> str:
+    return f' data-col="{column}" data-type="{kind}"'
+
+
 def _href(html_id: str) -> str:
     return "#" + _esc(quote(html_id, safe=""))
 
 
-def _links(ids: str) -> str:
-    return "".join(f'<a href="{_href(i)}">{_esc(i)}</a>' for i in ids.split(";") if i)
+def _links(ids: str, texts: dict[str, str]) -> str:
+    """Sentence ids as links, the sentence's text in their tooltip."""
+    return "".join(f'<a href="{_href(i)}" title="{_esc(texts.get(i, i))}">{_esc(i)}</a>' for i in ids.split(";") if i)
 
 
-def _factor_stage(table: pd.DataFrame) -> str:
+def _snippet(text: str, width: int = SNIPPET_WIDTH) -> str:
+    """``text`` cut to ``width`` columns (wide characters count two), with an ellipsis if cut."""
+    used = 0
+    for index, char in enumerate(text):
+        used += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        if used > width:
+            return text[:index].rstrip() + "…"
+    return text
+
+
+def _examples(ids: str, texts: dict[str, str]) -> str:
+    """Example sentences: id and (truncated) text, each a link to the sentence in its document."""
+    items = "".join(f'<li><a href="{_href(i)}" title="{_esc(texts.get(i, ""))}"><code>{_esc(i)}</code> '
+                    f"{_esc(_snippet(texts.get(i, '')))}</a></li>" for i in ids.split(";") if i)
+    return f'<ul class="exl">{items}</ul>' if items else ""
+
+
+def _factor_stage(table: pd.DataFrame, texts: dict[str, str]) -> str:
     """Steffek's table as a heatmap: factors as rows, the six stages as columns."""
     cells = {(r.factor, r.stage): (int(r.count), r.examples) for r in table.itertuples(index=False)}
     top = max((n for n, _ in cells.values()), default=0)
@@ -185,40 +268,46 @@ def _factor_stage(table: pd.DataFrame) -> str:
         for stage in scheme_labels()["stage"]:
             n, examples = cells.get((factor, stage), (0, ""))
             style = _heat(n, top, SCHEME_COLOURS["stage"]) or ' class="zero"'
-            tds.append(f'<td{style}><b>{n}</b>'
-                       f'<span class="ex">{_links(examples)}</span></td>')
+            tds.append(f"<td{style}><b>{n}</b>{_examples(examples, texts)}</td>")
         rows.append(f'<tr><th class="sw-factor">{factor}</th>{"".join(tds)}</tr>\n')
     return (f'<div class="scroll"><table class="heat fs"><thead><tr><th></th>{heads}</tr></thead><tbody>\n'
             f'{"".join(rows)}</tbody></table></div>\n')
 
 
-def _pairs(table: pd.DataFrame) -> str:
+def _pairs(table: pd.DataFrame, texts: dict[str, str]) -> str:
+    """Pairs strongest first (:func:`_sorted_pairs`); every column sorts on a click."""
     parts = ['<section id="pairs"><h2>Organisation pairs</h2>\n<p class="note">Pairs of organisations named in '
              "the same sentence: sentences per cooperation form, and the codebook's intensity (high: joint "
              "decision or implementation with an agreement; medium: policy coordination; low: information "
-             "sharing or an agreement alone).</p>\n"]
+             "sharing or an agreement alone). Sorted by intensity, then sentences; click a header to sort."
+             "</p>\n"]
     if table.empty:
         return parts[0] + '<p class="empty">No sentence names two organisations.</p></section>\n'
     forms = scheme_labels()["cooperation"]
+    with_form = int((table["intensity"] != "").sum())
+    parts.append(f'<p class="stats"><b>{len(table)}</b> pairs · <b>{with_form}</b> with a cooperation form · '
+                 f'<b>{int((table["intensity"] == "high").sum())}</b> of high intensity</p>\n')
     tops = {f: int(table[f].max()) for f in forms}
-    heads = "".join(f"<th>{_esc(f.replace('_', ' '))}</th>" for f in forms)
-    parts.append(f'<div class="scroll"><table class="heat pairs"><thead><tr><th>pair</th><th>sentences</th>{heads}'
-                 "<th>intensity</th><th>documents</th><th>examples</th></tr></thead><tbody>\n")
+    names = ["pair", "sentences", *(f.replace("_", " ") for f in forms), "intensity", "documents", "examples"]
+    kinds = ["text", "num", *("num" for _ in forms), "num", "text", "text"]
+    heads = "".join(f'<th{_sort_attrs(i, kind)}><button type="button">{_esc(name)}</button></th>'
+                    for i, (name, kind) in enumerate(zip(names, kinds)))
+    parts.append(f'<div class="scroll"><table class="heat pairs sortable"><thead><tr>{heads}</tr></thead><tbody>\n')
     for row in table.itertuples(index=False):
-        counts = "".join(f'<td{_heat(int(getattr(row, f)), tops[f], SCHEME_COLOURS["cooperation"])}>'
-                         f'{int(getattr(row, f)) or ""}</td>' for f in forms)
+        counts = "".join(f'<td{_heat(int(getattr(row, f)), tops[f], SCHEME_COLOURS["cooperation"])} '
+                         f'data-v="{int(getattr(row, f))}">{int(getattr(row, f)) or ""}</td>' for f in forms)
         level = row.intensity
         badge = (f'<span class="badge" style="background:{INTENSITY_COLOURS[level]}">{level}</span>'
                  if level in INTENSITY_COLOURS else '<span class="muted">–</span>')
         documents = "".join(f'<a href="{_href("doc-" + d)}">{_esc(d)}</a>' for d in row.documents.split(";") if d)
         parts.append(f'<tr><th>{_esc(row.org_a)} – {_esc(row.org_b)}</th><td class="num">{int(row.sentences)}</td>'
-                     f'{counts}<td>{badge}</td><td class="ex">{documents}</td>'
-                     f'<td class="ex">{_links(row.examples)}</td></tr>\n')
+                     f'{counts}<td data-v="{INTENSITY_RANK.get(level, 0)}">{badge}</td><td class="ex">{documents}</td>'
+                     f'<td class="ex">{_links(row.examples, texts)}</td></tr>\n')
     parts.append("</tbody></table></div></section>\n")
     return "".join(parts)
 
 
-def _document(doc: Document, comparison: CorpusComparison, used: set[str], *, open_: bool) -> str:
+def _document(doc: Document, comparison: CorpusComparison, used: set[str], tally: _Tally, *, open_: bool) -> str:
     """One collapsible document: metadata, its own factor × stage table and the coded text."""
     data: dict[str, dict] = {}
     body: list[str] = []
@@ -240,6 +329,8 @@ def _document(doc: Document, comparison: CorpusComparison, used: set[str], *, op
                 html_id = sentence.id if sentence.id not in used else f"{doc.id}-{sentence.id}"
                 used.add(html_id)
                 pieces.append(_sentence(sentence, html_id))
+                if sentence.id in tally.wanted:
+                    tally.texts[sentence.id] = sentence.text
                 if sentence.labels:
                     labelled += 1
                     for scheme in dict.fromkeys(lab.scheme for lab in sentence.labels):
@@ -255,19 +346,27 @@ def _document(doc: Document, comparison: CorpusComparison, used: set[str], *, op
     chips = "".join(f'<span class="chip c-{s}" title="{s}: {n} sentences">{s} {n}</span>'
                     for s, n in scheme_counts.items() if n)
     coded = sum(1 for _ in doc.coded_sentences())
+    tally.labelled += labelled
     lang = "zh-Hans" if doc.lang.startswith("zh") else (doc.lang or "und")
     table = comparison.factor_stage_table(doc.id) if doc.id in comparison.factor_stage else None
     steffek = ""
     if table is not None and int(table["count"].sum()):
         steffek = ('<details class="sub"><summary>Factor × stage in this document</summary>'
-                   f"{_factor_stage(table)}</details>")
+                   f"{_factor_stage(table, _texts_of(doc, table))}</details>")
     return (f'<details class="doc" id="doc-{_esc(doc.id)}" data-title="{_esc(title)}"{" open" if open_ else ""}>'
-            f'<summary><span class="dt">{_esc(title)}</span><span class="dm">{_esc(doc.lang)} · {coded} coded · '
-            f'{labelled} labelled</span>{chips}<span class="hits"></span></summary>\n'
+            f'<summary><span class="dt">{_esc(title)}</span><span class="dm">{_esc(doc.lang)} · {coded} sentences '
+            f"coded ({CODED_KINDS_TEXT}) · {labelled} with a label</span>{chips}"
+            '<span class="hits"></span></summary>\n'
             f'<div class="docbody">{_metadata(doc)}{steffek}\n<div class="text" lang="{_esc(lang)}">\n'
             f'{"".join(body) or "<p class=empty>No coded sentences.</p>"}</div>\n'
             f'<script type="application/json" class="ev-data">{_safe_json(data)}</script>\n'
             "</div></details>\n")
+
+
+def _texts_of(doc: Document, table: pd.DataFrame) -> dict[str, str]:
+    """The text of the document's sentences that a table cites."""
+    ids = {i for examples in table["examples"] for i in examples.split(";") if i}
+    return {s.id: s.text for s in doc.coded_sentences() if s.id in ids}
 
 
 def _metadata(doc: Document) -> str:
@@ -357,8 +456,9 @@ def _panel() -> str:
             f'<h3>Schemes</h3><ul class="legend">{legend}</ul>\n'
             '<p class="muted small"><span class="ev">evidence term</span> · <span class="org">organisation'
             '</span> · ¬ negated</p></div>\n'
-            '<div class="box" id="detail"><h3>Sentence</h3><p class="muted">Click a highlighted sentence.</p>'
-            "</div></aside>\n")
+            '<div class="box" id="detail" role="dialog" aria-label="Sentence evidence">'
+            '<button type="button" id="detail-close" aria-label="Close">×</button><div id="detail-body">'
+            '<h3>Sentence</h3><p class="muted">Click or tap a highlighted sentence.</p></div></div></aside>\n')
 
 
 @functools.lru_cache(maxsize=None)

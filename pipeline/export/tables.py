@@ -1,19 +1,25 @@
 """Writers for the outputs of a run.
 
 The rows of the per-sentence table and of ``annotations.jsonl``, and the workbook and Parquet
-copies of the table; every file goes through :mod:`pipeline.io` (atomic, formula-guarded).
+copies of the table; every file goes through :mod:`pipeline.io` (atomic; the CSV formula-guarded).
+The copies are built from the documents, not read back from the CSV, so they hold the raw text:
+the workbook stores it as text cells (nothing runs, nothing is prefixed) and Parquet is data.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
-from pipeline.codebook import coder_columns, label_groups, scheme_names
+from pipeline.codebook import Codebook, coder_columns, label_groups, load_codebook, scheme_names
 from pipeline.compare import meta_cells
 from pipeline.document import Document, Sentence
+from pipeline.export.workbook import DONE_COLUMN, arrange_columns, write_workbook
 from pipeline.io import atomic_open
+
+#: Columns of the sentence table that hold whole numbers (``page`` may be blank).
+NUMBER_COLUMNS = ("year", "is_heading", "page", "start", "end", "negated")
 
 
 #: The bibliographic columns of ``sentences.csv``, after ``title``.
@@ -22,11 +28,11 @@ SENTENCE_META = ("year", "authors", "journal", "doi")
 
 def sentence_columns(schemes: Sequence[str] | None = None) -> tuple[str, ...]:
     """Columns of ``sentences.csv``: the document (id, title, year, authors, journal, DOI), the
-    sentence, one column per scheme, evidence, coder columns."""
+    sentence, the coder columns beside its text (with ``coder_done``), one column per scheme, evidence."""
     schemes = scheme_names() if schemes is None else tuple(schemes)
-    return ("doc_id", "title", *SENTENCE_META, "sent_id", "section_kind", "is_heading", "lang", "page", "start", "end", "text",
-            *schemes, "resource_group", "evidence", "scores", "sources", "negated", "organisations",
-            "actor_types", *coder_columns(schemes))
+    return arrange_columns(("doc_id", "title", *SENTENCE_META, "sent_id", "section_kind", "is_heading", "lang", "page",
+                            "start", "end", "text", *schemes, "resource_group", "evidence", "scores", "sources",
+                            "negated", "organisations", "actor_types", *coder_columns(schemes)))
 
 
 def sentence_row(doc: Document, sentence: Sentence) -> dict[str, object]:
@@ -58,7 +64,7 @@ def sentence_row(doc: Document, sentence: Sentence) -> dict[str, object]:
     row["negated"] = int(any(lab.negated for lab in sentence.labels))
     row["organisations"] = ";".join(dict.fromkeys(a.org_id for a in sentence.actors if a.org_id))
     row["actor_types"] = ";".join(dict.fromkeys(a.org_type for a in sentence.actors))
-    for column in coder_columns(scheme_names()):
+    for column in (*coder_columns(scheme_names()), DONE_COLUMN):
         row[column] = ""
     return row
 
@@ -81,13 +87,40 @@ def annotation_records(doc: Document) -> Iterator[dict[str, object]]:
             }
 
 
-def write_sentence_copies(csv_path: str | os.PathLike, out_dir: str | os.PathLike) -> None:
-    """``sentences.xlsx`` and ``sentences.parquet`` from the CSV, cells typed as text."""
-    import pandas as pd
+def sentence_rows(docs: Iterable[Document]) -> Iterator[dict[str, object]]:
+    """The rows of ``sentences.csv`` (every sentence, coded or not), document by document."""
+    for doc in docs:
+        for sentence in doc.sentences():
+            yield sentence_row(doc, sentence)
 
-    table = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+def write_sentence_copies(docs: Iterable[Document], out_dir: str | os.PathLike, *,
+                          codebook: Codebook | None = None, parquet_batch: int = 10_000) -> list[Path]:
+    """``sentences.xlsx`` (the coders' workbook) and ``sentences.parquet``, in one pass over the
+    documents; numbers typed as numbers, text exactly as in the documents."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     out = Path(out_dir)
-    with atomic_open(out / "sentences.xlsx", "wb") as handle:
-        table.to_excel(handle, index=False, sheet_name="sentences", engine="openpyxl")
-    with atomic_open(out / "sentences.parquet", "wb") as handle:
-        table.to_parquet(handle, index=False)
+    codebook = codebook or load_codebook()
+    columns = sentence_columns(scheme_names(codebook))
+    schema = pa.schema([(c, pa.int64() if c in NUMBER_COLUMNS else pa.string()) for c in columns])
+    with atomic_open(out / "sentences.parquet", "wb") as handle, pq.ParquetWriter(handle, schema) as parquet:
+        batch: list[dict[str, object]] = []
+
+        def flush() -> None:
+            parquet.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+            batch.clear()
+
+        def rows() -> Iterator[dict[str, object]]:
+            for row in sentence_rows(docs):
+                batch.append({c: None if c in NUMBER_COLUMNS and row.get(c) == "" else row.get(c)
+                              for c in columns})
+                if len(batch) >= parquet_batch:
+                    flush()
+                yield row
+
+        write_workbook(out / "sentences.xlsx", rows(), columns, codebook=codebook)
+        if batch:
+            flush()
+    return [out / "sentences.xlsx", out / "sentences.parquet"]

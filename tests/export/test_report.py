@@ -216,3 +216,72 @@ def test_report_renders_in_headless_chromium(tmp_path, report):
     assert '<option value="factor:pull">pull (3)</option>' in dom  # filter options built by the script
     assert '<span class="lc" data-scheme="factor">4 sentences</span>' in dom  # legend counts
     assert "<script>alert(1)" not in dom.split("<script>(function")[0]
+
+
+def test_counts_say_what_they_count(report):
+    page = report.read_text(encoding="utf-8")
+    # zh01: 6 coded sentences (title, abstract, body; not the reference), 4 with a label; en01: 4 and 3
+    assert ("<b>2</b> documents (en 1 · zh 1) · <b>10</b> sentences coded (title, abstract, body) · "
+            "<b>7</b> with at least one label") in page
+    assert "6 sentences coded (title, abstract, body) · 4 with a label" in page
+    assert "4 sentences coded (title, abstract, body) · 3 with a label" in page
+
+
+def test_factor_stage_examples_show_their_text(report, docs):
+    page = report.read_text(encoding="utf-8")
+    troops = find(docs[0], "提供部队")
+    assert (f'<li><a href="#{troops.id}" title="{troops.text}"><code>{troops.id}</code> {troops.text}</a></li>'
+            in page.split('id="factor-stage"')[1].split("</section>")[0])
+
+
+@pytest.mark.parametrize("text, cut", [("联合国" * 30, "联合国" * 12 + "…"), ("word " * 30, ("word " * 14).strip() + " wo…")])
+def test_long_example_sentences_are_cut_by_width(text, cut):
+    from pipeline.export.report import _snippet
+
+    assert _snippet(text) == cut
+
+
+def test_pairs_are_strongest_first_and_every_table_sorts(report):
+    page = report.read_text(encoding="utf-8")
+    pairs = page.split('id="pairs"')[1].split("</section>")[0]
+    assert pairs.index("EU – UN") < pairs.index("AU – UN")  # high before low, whatever the alphabet
+    assert "<b>2</b> pairs · <b>2</b> with a cooperation form · <b>1</b> of high intensity" in pairs
+    assert page.count('class="heat pairs sortable"') == 1 and page.count('class="heat matrix sortable"') == 1
+    assert '<th data-col="1" data-type="num"><button type="button">sentences</button></th>' in pairs
+
+
+def test_extra_sections_come_before_the_documents_and_in_the_nav(tmp_path, docs):
+    from pipeline.export.report import ReportSection
+
+    path = tmp_path / "report.html"
+    write_report(docs, compare(docs), path, sections=[ReportSection("network", "Network", "<svg></svg>")])
+    page = path.read_text(encoding="utf-8")
+    assert '<section id="network"><h2>Network</h2>\n<svg></svg></section>' in page
+    assert page.index('id="pairs"') < page.index('id="network"') < page.index('id="documents"')
+    assert '<a href="#network">Network</a>' in page
+
+
+@pytest.mark.skipif(screenshot_report.find_browser() is None,
+                    reason="no chromium/chromium-browser/google-chrome on PATH (apt-get install chromium)")
+@pytest.mark.parametrize("width", [400, 1366])
+def test_a_tap_shows_the_evidence_beside_the_sentence(tmp_path, report, width):
+    """On a phone the evidence opens as a bottom sheet in view; on a wide screen in the side panel."""
+    where = screenshot_report.tap(report, tmp_path / f"tap_{width}.png", '[id="zh01-0003"]', width=width,
+                                  height=860)
+    assert (tmp_path / f"tap_{width}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "factor: pull" in where["text"] and "依赖" in where["text"]
+    top, bottom = where["detail"]
+    assert 0 <= top < where["viewport"]  # wide: the sticky side panel
+    if width == 400:
+        assert bottom == where["viewport"] and where["tapped"][1] <= top  # the sheet leaves the sentence in view
+
+
+@pytest.mark.skipif(screenshot_report.find_browser() is None,
+                    reason="no chromium/chromium-browser/google-chrome on PATH (apt-get install chromium)")
+def test_a_click_on_a_header_sorts_the_pairs(tmp_path, report):
+    first = "Array.from(document.querySelectorAll('table.pairs tbody th')).map(function(t){return t.textContent})"
+    before = screenshot_report.tap(report, tmp_path / "a.png", "h1", width=1366, probe=first)["probe"]
+    after = screenshot_report.tap(report, tmp_path / "b.png", '#pairs th[data-col="0"] button', width=1366,
+                                  probe=first)["probe"]
+    assert before == ["EU – UN", "AU – UN"]  # strongest first
+    assert after == ["AU – UN", "EU – UN"]  # by name, A to Z
