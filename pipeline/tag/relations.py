@@ -1,0 +1,332 @@
+"""Directed relations between organisations, read from a tagged sentence's structure.
+
+A post-fusion step (the annotator calls it once the labels and actors are set): every fused
+`factor`, `resource` and `cooperation` label of a sentence becomes relations between the
+organisations of its clause (see :class:`~pipeline.document.Relation`):
+
+- ``seeks``: the subject of the seeking verb (its side, by :data:`FACTOR_SIDES`) -> the
+  organisations it is directed at (联合国对欧盟的资源依赖, NGOs lobby the UN);
+- ``provides``: provider -> recipient of the resource, from coverbs and verbs: "A provides X to
+  B", "B relies on A for X", A 向 B 提供, B 依赖 A 的, 从 A 获得;
+- ``cooperates``: the subject with its partner (A 与 B 签署, A signed … with B, between A and B),
+  or coordinated subjects acting jointly (A and B jointly …).
+
+Organisations joined by list punctuation or a slash form one *chain*; a chain is never paired
+with itself ("EU, AU and ASEAN", "G8/G20" make no pair), except two organisations joined by
+"and" / 和 or a list with a joint marker (共同, jointly) under a cooperation form. A pronoun (其,
+该组织, it, its) with no organisation before it in its sentence takes the last organisation of
+the passage. Stance comes from the clause of the label's evidence: negated (尚未, 并未, has yet
+to, no … signed), lacking (缺乏, 有限, 不足, limited, lack of, low dependence), hypothetical
+(如果, 是否, if, could), needed (依赖, 需要, rely on, seek) or provided.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from pipeline.document import RELATION_KINDS, Actor, Document, Evidence, Label, Relation, Sentence, side_key
+from pipeline.tag import register
+from pipeline.tag.rules import FACTOR_SIDES
+
+KIND_OF_SCHEME = {scheme: kind for kind, scheme in RELATION_KINDS.items()}
+
+#: clause breaks: a label's parties are looked for in its clause first
+CLAUSE_RE = {"zh": re.compile(r"[，,；;：:。！？!?]"),
+             "en": re.compile(r"[;:!?]|,\s+(?=(?:and|but|while|whereas|which|who|so|as|because|since|thus|"
+                              r"resulting|leading|making)\b)", re.IGNORECASE)}
+#: what may stand between two members of one chain, and how it joins them
+CHAIN_GAP = {
+    "zh": [(re.compile(r"^\s*[、，,]\s*$"), "list"), (re.compile(r"^\s*(?:和|及|以及|或|或者)\s*$"), "and"),
+           (re.compile(r"^\s*[/／]\s*$"), "slash")],
+    "en": [(re.compile(r"^\s*,\s*(?:and|or)?\s*(?:the\s+)?$", re.I), "list"),
+           (re.compile(r"^\s*(?:and|as well as|&|or)\s+(?:the\s+)?$", re.I), "and"),
+           (re.compile(r"^\s*[/]\s*$"), "slash"), (re.compile(r"^\s*[-–—]\s*$"), "and")],
+}
+#: the role a coverb or preposition right before a chain gives it
+ROLE_BEFORE = {
+    "zh": [("with", re.compile(r"(?:与|同|跟)$")),
+           ("by", re.compile(r"(?:由|被)$")),
+           ("to", re.compile(r"(?:向|给|为|对|替|面向|针对|帮助|协助|使|让)$")),
+           ("from", re.compile(r"(?:从|自|来自)$")),
+           ("on", re.compile(r"(?:依赖于?|依靠|依托|借助于?|利用|凭借|通过|求助于?|仰仗|援引|吸纳|邀请|获得|得到)$"))],
+    "en": [("with", re.compile(r"\b(?:with|between|among|alongside)\s+(?:the\s+)?$", re.I)),
+           ("by", re.compile(r"\bby\s+(?:the\s+)?$", re.I)),
+           ("to", re.compile(r"\b(?:to|for|towards?|on behalf of|into)\s+(?:the\s+)?$", re.I)),
+           ("from", re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)),
+           ("on", re.compile(r"\b(?:on|upon|through|via|by means of)\s+(?:the\s+)?$", re.I))],
+}
+#: how many characters before a chain are searched for its coverb
+ROLE_REACH = {"zh": 4, "en": 20}
+#: the receiving side is the subject: B relies on / obtains / seeks A's resources
+RECEIVE_RE = {"zh": re.compile(r"依赖|依靠|借助|依托|需要|需求|寻求|争取|求助|获得|得到|获取|接受|吸纳|吸收|援引|利用|缺乏|缺少"),
+              "en": re.compile(r"\b(?:rel(?:y|ies|ied|iance)|depend\w*|need\w*|seek\w*|sought|obtain\w*|receiv\w*|"
+                               r"gain\w*|draw\w* on|benefit\w* from|request\w*|ask\w* for|turn\w* to|lack\w*)\b", re.I)}
+#: the giving side is the subject: A provides / contributes / lends
+GIVE_RE = {"zh": re.compile(r"提供|给予|贡献|派遣|派出|承担|资助|支持|分享|共享|输送|赋予|带来|捐助|捐款|出资|填补|帮助|协助|使"),
+           "en": re.compile(r"\b(?:provid\w*|offer\w*|contribut\w*|suppl\w*|giv\w*|gave|grant\w*|shar\w*|lend\w*|"
+                            r"lent|send\w*|sent|deploy\w*|fund\w*|financ\w*|bring\w*|brought|support\w*|help\w*|"
+                            r"assist\w*|equip\w*|confer\w*|lend\w*)\b", re.I)}
+#: stance words, looked for in the label's clause
+HYPOTHETICAL_RE = {"zh": re.compile(r"如果|若|假如|倘若|一旦|如若|或许|也许|是否|能否|有望"),
+                   "en": re.compile(r"\b(?:if|could|would|might|whether|potential(?:ly)?|hypothetical\w*)\b", re.I)}
+NEGATED_RE = {"zh": re.compile(r"尚未|并未|未能|未曾|从未|没有|没能|并非|不曾|无法|不能|不会|拒绝|未(?!来)"),
+              "en": re.compile(r"\b(?:has yet to|have yet to|had yet to|not(?! only| just| merely)|never|no|n't|"
+                               r"failed to|fail to|without|neither|nor|refus\w+)\b|n't\b", re.I)}
+LACKING_RE = {"zh": re.compile(r"缺乏|缺少|匮乏|短缺|不足|有限|较低|低|薄弱|较弱|很少|缺口|欠缺"),
+              "en": re.compile(r"\b(?:lack\w*|limited|insufficient|shortage\w*|scarce|scarcity|low|weak|little|"
+                               r"shortfall\w*|gap)\b", re.I)}
+NEEDED_RE = {"zh": re.compile(r"需要|需求|依赖|依靠|寻求|争取|求助|借助|仰仗"),
+             "en": re.compile(r"\b(?:need\w*|rel(?:y|ies|ied|iance)|depend\w*|seek\w*|sought|request\w*|call\w* for|"
+                              r"ask\w* for)\b", re.I)}
+#: coordinated subjects acting together form pairs
+JOINT_RE = {"zh": re.compile(r"共同|联合|一起|携手|双方|两者|二者|相互|彼此|之间"),
+            "en": re.compile(r"\b(?:joint(?:ly)?|together|both|mutual(?:ly)?|each other|between)\b", re.I)}
+#: pronouns that stand for an organisation named earlier in the passage
+PRONOUN_RE = {"zh": re.compile(r"该组织|该机构|(?<![尤极与及])其(?![他中实次余])|它们?"),
+              "en": re.compile(r"\b(?:it|its|the organi[sz]ation)\b", re.I)}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One side in a sentence: an organisation mention, or a pronoun standing for one."""
+
+    text: str
+    start: int
+    end: int
+    org_id: str
+    org_type: str
+
+    @property
+    def key(self) -> str:
+        return side_key(self.org_id, self.org_type)
+
+
+@dataclass
+class Chain:
+    """Mentions joined by list punctuation or a conjunction; ``role`` from the coverb before it."""
+
+    members: list[Mention]
+    joins: set[str]
+    role: str = ""
+
+    @property
+    def start(self) -> int:
+        return self.members[0].start
+
+
+@register("relations")
+class RelationTagger:
+    """``Document -> Document``: fills ``sentence.relations`` from the fused labels and actors.
+
+    Parameters
+    ----------
+    pronoun_reach : int
+        How many sentences back a pronoun may find its organisation.
+    """
+
+    def __init__(self, *, pronoun_reach: int = 3):
+        self.pronoun_reach = pronoun_reach
+
+    def __call__(self, doc: Document) -> Document:
+        self.relate(list(doc.coded_sentences()))
+        return doc
+
+    def relate(self, sentences: Sequence[Sentence]) -> None:
+        """Set the relations of a passage's sentences, in order (pronouns read back)."""
+        recent: list[Mention] = []
+        last_seen = 0
+        for index, sentence in enumerate(sentences):
+            sentence.relations = [] if sentence.is_heading else sentence_relations(sentence, recent)
+            named = [m for m in mentions_of(sentence.actors) if m.org_id]
+            if named:
+                recent = named[-1:]
+                last_seen = index
+            elif recent and index - last_seen >= self.pronoun_reach:
+                recent = []
+
+
+def mentions_of(actors: Iterable[Actor]) -> list[Mention]:
+    """Actors in text order, overlapping and repeated adjacent spans merged to one."""
+    out: list[Mention] = []
+    for actor in sorted(actors, key=lambda a: (a.start, -a.end)):
+        if out and actor.start < out[-1].end:
+            continue
+        out.append(Mention(actor.text, actor.start, actor.end, actor.org_id, actor.org_type))
+    return out
+
+
+def sentence_relations(sentence: Sentence, recent: Sequence[Mention] = ()) -> list[Relation]:
+    """The relations one sentence asserts, one per label and pair of sides."""
+    lang = "zh" if sentence.lang == "zh" else "en"
+    mentions = mentions_of(sentence.actors)
+    mentions = _with_pronoun(sentence, mentions, recent, lang)
+    if len({m.key for m in mentions}) < 2:
+        return []
+    relations: list[Relation] = []
+    seen: set[tuple[str, str, str, str]] = set()
+    for label in sentence.labels:
+        kind = KIND_OF_SCHEME.get(label.scheme)
+        if kind is None:
+            continue
+        scope = _scope(sentence, label, mentions, lang)
+        chains = _chains(sentence, scope, lang)
+        for source, target in _pairs(kind, label.label, chains, sentence, lang):
+            key = (source.key, target.key, kind, label.label)
+            if source.key == target.key or key in seen:
+                continue
+            seen.add(key)
+            relations.append(_relation(sentence, label, kind, source, target, lang))
+    return relations
+
+
+def _with_pronoun(sentence: Sentence, mentions: list[Mention], recent: Sequence[Mention], lang: str) -> list[Mention]:
+    """Add the passage's last organisation where a pronoun comes before any organisation."""
+    if not recent:
+        return mentions
+    found = PRONOUN_RE[lang].search(sentence.text)
+    if found is None:
+        return mentions
+    start = sentence.start + found.start()
+    if any(m.start < start for m in mentions) or any(m.key == recent[-1].key for m in mentions):
+        return mentions
+    antecedent = recent[-1]
+    pronoun = Mention(found.group(0), start, sentence.start + found.end(), antecedent.org_id, antecedent.org_type)
+    return sorted([*mentions, pronoun], key=lambda m: m.start)
+
+
+def _clauses(sentence: Sentence, lang: str) -> list[tuple[int, int]]:
+    """Clause spans (offsets into the document) of a sentence."""
+    spans, begin = [], 0
+    for found in CLAUSE_RE[lang].finditer(sentence.text):
+        spans.append((begin, found.start()))
+        begin = found.end()
+    spans.append((begin, len(sentence.text)))
+    return [(sentence.start + a, sentence.start + b) for a, b in spans if b > a]
+
+
+def _scope(sentence: Sentence, label: Label, mentions: list[Mention], lang: str) -> list[Mention]:
+    """The mentions of the label's clause, widened back over earlier clauses until two sides
+    are found (the subject often stands in an earlier clause); the sentence where the label has
+    no evidence (a classifier decision)."""
+    if not label.evidence:
+        return mentions
+    clauses = _clauses(sentence, lang)
+    at = label.evidence[0].start
+    index = next((i for i, (a, b) in enumerate(clauses) if a <= at < b), len(clauses) - 1)
+    for first in range(index, -1, -1):
+        begin, end = clauses[first][0], clauses[index][1]
+        inside = [m for m in mentions if begin <= m.start < end]
+        if len({m.key for m in inside}) >= 2:
+            return inside
+    return []
+
+
+def _chains(sentence: Sentence, mentions: list[Mention], lang: str) -> list[Chain]:
+    """Group mentions into chains and give each the role of the coverb before it."""
+    text, base = sentence.text, sentence.start
+    chains: list[Chain] = []
+    for mention in mentions:
+        if chains:
+            gap = text[chains[-1].members[-1].end - base:mention.start - base]
+            join = next((kind for pattern, kind in CHAIN_GAP[lang] if pattern.match(gap)), "")
+            if join:
+                chains[-1].members.append(mention)
+                chains[-1].joins.add(join)
+                continue
+        before = text[max(0, mention.start - base - ROLE_REACH[lang]):mention.start - base]
+        role = next((name for name, pattern in ROLE_BEFORE[lang] if pattern.search(before)), "")
+        chains.append(Chain([mention], set(), role))
+    return chains
+
+
+def _subject(chains: list[Chain]) -> int:
+    """Index of the subject chain: the agent of a passive ('by'), else the first with no coverb."""
+    for role in ("by", ""):
+        for i, chain in enumerate(chains):
+            if chain.role == role:
+                return i
+    return 0
+
+
+def _pairs(kind: str, label: str, chains: list[Chain], sentence: Sentence, lang: str) -> list[tuple[Mention, Mention]]:
+    """(source, target) pairs of the label's relations among the chains of its scope."""
+    if not chains:
+        return []
+    s = _subject(chains)
+    subject, others = chains[s], [c for i, c in enumerate(chains) if i != s]
+    if kind == "seeks":
+        return _seeks(label, subject, others)
+    if kind == "provides":
+        return _provides(subject, others, sentence, lang)
+    partners = [c for c in others if c.role == "with"]
+    if partners:
+        return [(a, b) for c in partners for a in subject.members for b in c.members]
+    if len(others) == 0 and "slash" not in subject.joins and len(subject.members) >= 2:
+        joint = bool(JOINT_RE[lang].search(sentence.text))
+        if joint or (len(subject.members) == 2 and subject.joins == {"and"}):
+            members = subject.members
+            return [(a, b) for i, a in enumerate(members) for b in members[i + 1:]]
+    return []
+
+
+def _seeks(label: str, subject: Chain, others: list[Chain]) -> list[tuple[Mention, Mention]]:
+    """The seeking side is the subject where its side matches the label, else the first
+    organisation of that side; it seeks every organisation of the other chains."""
+    chains = [subject, *others]
+    if not any(FACTOR_SIDES.get(m.org_type) == label for m in subject.members):
+        chains = sorted(chains, key=lambda c: (not any(FACTOR_SIDES.get(m.org_type) == label for m in c.members),
+                                               c.start))
+    seekers = [m for m in chains[0].members if FACTOR_SIDES.get(m.org_type) == label]
+    return [(a, b) for a in seekers for c in chains[1:] for b in c.members]
+
+
+def _provides(subject: Chain, others: list[Chain], sentence: Sentence, lang: str) -> list[tuple[Mention, Mention]]:
+    """Provider -> recipient: a chain after to/向/为/对 receives from the subject; one after
+    from/on/从/依赖/借助 (or a receiving verb's object) provides to it; a giving verb's object
+    receives; an organisation before 的 owns (provides) what the subject uses."""
+    recipients = [c for c in others if c.role == "to"]
+    providers = [c for c in others if c.role in ("from", "on")]
+    text = sentence.text
+    if recipients:
+        return [(a, b) for c in recipients for a in subject.members for b in c.members]
+    if providers:
+        return [(a, b) for c in providers for a in c.members for b in subject.members]
+    objects = [c for c in others if c.role in ("", "by")]
+    if not objects:
+        return []
+    if RECEIVE_RE[lang].search(text):
+        return [(a, b) for c in objects for a in c.members for b in subject.members]
+    if GIVE_RE[lang].search(text):
+        return [(a, b) for c in objects for a in subject.members for b in c.members]
+    return []
+
+
+def _stance(sentence: Sentence, label: Label, kind: str, lang: str) -> str:
+    """provided / needed / lacking / negated / hypothetical, from the label's clause."""
+    clause = sentence.text
+    if label.evidence:
+        at = label.evidence[0].start
+        for begin, end in _clauses(sentence, lang):
+            if begin <= at < end:
+                clause = sentence.text[begin - sentence.start:end - sentence.start]
+                break
+    if HYPOTHETICAL_RE[lang].search(clause):
+        return "hypothetical"
+    order = ("negated", "lacking") if kind == "cooperates" else ("lacking", "negated")
+    for stance in order:
+        pattern = NEGATED_RE if stance == "negated" else LACKING_RE
+        if pattern[lang].search(clause):
+            return stance
+    if kind != "cooperates" and NEEDED_RE[lang].search(clause):
+        return "needed"
+    return "provided"
+
+
+def _relation(sentence: Sentence, label: Label, kind: str, source: Mention, target: Mention, lang: str) -> Relation:
+    evidence = [Evidence(e.term, e.start, e.end, e.concept, e.negated) for e in label.evidence]
+    evidence += [Evidence(source.text, source.start, source.end, "source"),
+                 Evidence(target.text, target.start, target.end, "target")]
+    return Relation(source.org_id, source.text, source.org_type, target.org_id, target.text, target.org_type,
+                    kind, label.label, _stance(sentence, label, kind, lang), evidence, label.score)
