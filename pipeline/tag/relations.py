@@ -58,9 +58,17 @@ ROLE_BEFORE = {
            ("on", re.compile(r"\b(?:on|upon|through|via|by means of)\s+(?:the\s+)?$", re.I))],
 }
 #: how many characters before a chain are searched for its coverb
-ROLE_REACH = {"zh": 4, "en": 20}
+ROLE_REACH = {"zh": 5, "en": 20}
+#: a framing phrase (在…中, 在…方面, "In the case of …,"): its organisations are no subject
+FRAME_RE = {"zh": re.compile(r"^\s*(?:在|从|于|自)[^，,；;：:]*(?:中|上|下|里|方面|期间|时|内|之际|以来|看)\s*$"),
+            "en": re.compile(r"^\s*(?:in|during|under|within|at|after|before|since|as for|for|across|among)\b[^,;]*,",
+                             re.I)}
+#: a clause that names a cooperation form as a dimension (在合作协议方面, 表现在合作协议和合作行动两方面,
+#: "in terms of agreements"), not as a form that exists
+DIMENSION_RE = {"zh": re.compile(r"方面\s*$|看\s*$|表现在|是指|包括"),
+                "en": re.compile(r"\bin terms of\b|\brefers? to\b|\bincludes?\b|\bmeasured\b", re.I)}
 #: the receiving side is the subject: B relies on / obtains / seeks A's resources
-RECEIVE_RE = {"zh": re.compile(r"依赖|依靠|借助|依托|需要|需求|寻求|争取|求助|获得|得到|获取|接受|吸纳|吸收|援引|利用|缺乏|缺少"),
+RECEIVE_RE = {"zh": re.compile(r"有了|依赖|依靠|借助|依托|需要|需求|寻求|争取|求助|获得|得到|获取|接受|吸纳|吸收|援引|利用|缺乏|缺少"),
               "en": re.compile(r"\b(?:rel(?:y|ies|ied|iance)|depend\w*|need\w*|seek\w*|sought|obtain\w*|receiv\w*|"
                                r"gain\w*|draw\w* on|benefit\w* from|request\w*|ask\w* for|turn\w* to|lack\w*)\b", re.I)}
 #: the giving side is the subject: A provides / contributes / lends
@@ -164,20 +172,25 @@ def sentence_relations(sentence: Sentence, recent: Sequence[Mention] = ()) -> li
     mentions = _with_pronoun(sentence, mentions, recent, lang)
     if len({m.key for m in mentions}) < 2:
         return []
+    slashed = {frozenset((a.key, b.key)) for chain in _chains(sentence, mentions, lang) if "slash" in chain.joins
+               for a in chain.members for b in chain.members}
     relations: list[Relation] = []
     seen: set[tuple[str, str, str, str]] = set()
     for label in sentence.labels:
         kind = KIND_OF_SCHEME.get(label.scheme)
         if kind is None:
             continue
-        scope = _scope(sentence, label, mentions, lang)
+        anchor = _anchor(sentence, label, kind, lang)
+        if anchor == -1:
+            continue
+        scope = _scope(sentence, anchor, mentions, lang)
         chains = _chains(sentence, scope, lang)
         for source, target in _pairs(kind, label.label, chains, sentence, lang):
             key = (source.key, target.key, kind, label.label)
-            if source.key == target.key or key in seen:
+            if source.key == target.key or key in seen or frozenset((source.key, target.key)) in slashed:
                 continue
             seen.add(key)
-            relations.append(_relation(sentence, label, kind, source, target, lang))
+            relations.append(_relation(sentence, label, kind, source, target, _stance(sentence, anchor, kind, lang)))
     return relations
 
 
@@ -206,21 +219,38 @@ def _clauses(sentence: Sentence, lang: str) -> list[tuple[int, int]]:
     return [(sentence.start + a, sentence.start + b) for a, b in spans if b > a]
 
 
-def _scope(sentence: Sentence, label: Label, mentions: list[Mention], lang: str) -> list[Mention]:
-    """The mentions of the label's clause, widened back over earlier clauses until two sides
-    are found (the subject often stands in an earlier clause); the sentence where the label has
-    no evidence (a classifier decision)."""
+def _anchor(sentence: Sentence, label: Label, kind: str, lang: str) -> int | None:
+    """Where the label stands: its first evidence term (None: a classifier decision, the whole
+    sentence); for a cooperation form, the first term outside a dimension clause (-1: none)."""
     if not label.evidence:
+        return None
+    if kind != "cooperates":
+        return label.evidence[0].start
+    for evidence in label.evidence:
+        if not DIMENSION_RE[lang].search(_clause_at(sentence, evidence.start, lang)):
+            return evidence.start
+    return -1
+
+
+def _scope(sentence: Sentence, at: int | None, mentions: list[Mention], lang: str) -> list[Mention]:
+    """The mentions of the label's clause, widened back over earlier clauses (the subject often
+    stands in an earlier clause), then to the next clause ("可见性：国际组织使…"), until they form
+    two chains, else one chain of two sides; the sentence for a classifier decision."""
+    if at is None:
         return mentions
     clauses = _clauses(sentence, lang)
-    at = label.evidence[0].start
     index = next((i for i, (a, b) in enumerate(clauses) if a <= at < b), len(clauses) - 1)
-    for first in range(index, -1, -1):
-        begin, end = clauses[first][0], clauses[index][1]
+    spans = [(first, index) for first in range(index, -1, -1)] + [(0, min(index + 1, len(clauses) - 1))]
+    fallback: list[Mention] = []
+    for first, last in spans:
+        begin, end = clauses[first][0], clauses[last][1]
         inside = [m for m in mentions if begin <= m.start < end]
-        if len({m.key for m in inside}) >= 2:
+        if len({m.key for m in inside}) < 2:
+            continue
+        if len(_chains(sentence, inside, lang)) >= 2:
             return inside
-    return []
+        fallback = fallback or inside
+    return fallback
 
 
 def _chains(sentence: Sentence, mentions: list[Mention], lang: str) -> list[Chain]:
@@ -236,9 +266,24 @@ def _chains(sentence: Sentence, mentions: list[Mention], lang: str) -> list[Chai
                 chains[-1].joins.add(join)
                 continue
         before = text[max(0, mention.start - base - ROLE_REACH[lang]):mention.start - base]
-        role = next((name for name, pattern in ROLE_BEFORE[lang] if pattern.search(before)), "")
+        role = next((name for name, pattern in ROLE_BEFORE[lang] if pattern.search(before.rstrip())), "")
+        if not role and _in_frame(sentence, mention, lang):
+            role = "in"
         chains.append(Chain([mention], set(), role))
     return chains
+
+
+def _in_frame(sentence: Sentence, mention: Mention, lang: str) -> bool:
+    """The mention stands in a framing phrase: a zh clause 在…中 / 在…方面, or an English
+    sentence-initial prepositional phrase closed by a comma."""
+    at = mention.start - sentence.start
+    if lang == "zh":
+        for begin, end in _clauses(sentence, lang):
+            if begin <= mention.start < end:
+                return bool(FRAME_RE[lang].match(sentence.text[begin - sentence.start:end - sentence.start]))
+        return False
+    found = FRAME_RE[lang].match(sentence.text)
+    return bool(found) and at < found.end()
 
 
 def _subject(chains: list[Chain]) -> int:
@@ -303,15 +348,18 @@ def _provides(subject: Chain, others: list[Chain], sentence: Sentence, lang: str
     return []
 
 
-def _stance(sentence: Sentence, label: Label, kind: str, lang: str) -> str:
-    """provided / needed / lacking / negated / hypothetical, from the label's clause."""
-    clause = sentence.text
-    if label.evidence:
-        at = label.evidence[0].start
+def _clause_at(sentence: Sentence, at: int | None, lang: str) -> str:
+    """The clause at a document offset (the sentence where ``at`` is None)."""
+    if at is not None:
         for begin, end in _clauses(sentence, lang):
             if begin <= at < end:
-                clause = sentence.text[begin - sentence.start:end - sentence.start]
-                break
+                return sentence.text[begin - sentence.start:end - sentence.start]
+    return sentence.text
+
+
+def _stance(sentence: Sentence, at: int | None, kind: str, lang: str) -> str:
+    """provided / needed / lacking / negated / hypothetical, from the label's clause."""
+    clause = _clause_at(sentence, at, lang)
     if HYPOTHETICAL_RE[lang].search(clause):
         return "hypothetical"
     order = ("negated", "lacking") if kind == "cooperates" else ("lacking", "negated")
@@ -324,9 +372,9 @@ def _stance(sentence: Sentence, label: Label, kind: str, lang: str) -> str:
     return "provided"
 
 
-def _relation(sentence: Sentence, label: Label, kind: str, source: Mention, target: Mention, lang: str) -> Relation:
+def _relation(sentence: Sentence, label: Label, kind: str, source: Mention, target: Mention, stance: str) -> Relation:
     evidence = [Evidence(e.term, e.start, e.end, e.concept, e.negated) for e in label.evidence]
     evidence += [Evidence(source.text, source.start, source.end, "source"),
                  Evidence(target.text, target.start, target.end, "target")]
     return Relation(source.org_id, source.text, source.org_type, target.org_id, target.text, target.org_type,
-                    kind, label.label, _stance(sentence, label, kind, lang), evidence, label.score)
+                    kind, label.label, stance, evidence, label.score)
