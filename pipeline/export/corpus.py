@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from pipeline.compare import CorpusComparison
+from pipeline.export.relations import write_relation_outputs
 from pipeline.export.report import write_report
 from pipeline.export.refi import CodeSpec, write_codebook, write_project, write_taguette_codebook
 from pipeline.export.tables import ANNOTATION_FIELDS, annotation_records, write_sentence_copies
@@ -45,7 +46,7 @@ def write_corpus_outputs(out_dir: str | os.PathLike, codes: Sequence[CodeSpec]) 
             comparison.add(doc)
             for record in annotation_records(doc):
                 handle.write(json.dumps({k: record[k] for k in ANNOTATION_FIELDS}, ensure_ascii=False) + "\n")
-    written = [out / "annotations.jsonl", *write_comparison(comparison, out)]
+    written = [out / "annotations.jsonl", *write_comparison(comparison, out), *write_relation_outputs(iter_documents(out), out)]
     write_project(iter_documents(out), codes, out / "project.qdpx")
     write_codebook(codes, out / "codebook.qdc")
     write_taguette_codebook(codes, out / "codebook.csv")
