@@ -78,6 +78,11 @@ class Errors(metaclass=_WithCodes):
     # organisation mentions: gold tables and acronyms (evaluate_actors.py, acronyms.py)
     E100 = "{path}: row {row}: offsets '{start}', '{end}' are not whole numbers"
     E101 = "{path}: row {row}: surface '{surface}' is not text[{start}:{end}] of sentence '{sent_id}'"
+    # relations between organisations: gold tables (evaluate_relations.py)
+    E140 = "{path}: no relation gold table here (*.csv with doc_id, sent_id, lang, text, source, target, kind, label)"
+    E141 = ("{path}: row {row}: a relation needs a kind ({kinds}), a source and a target; leave all four "
+            "empty for a sentence with none")
+    E142 = "{path}: the config runs no relation step (relations: is null); set it to score relations"
 
 
 class Warnings(metaclass=_WithCodes):

@@ -68,9 +68,9 @@ FRAME_RE = {"zh": re.compile(r"^\s*(?:在|从|于|自)[^，,；;：:]*(?:中|上
 DIMENSION_RE = {"zh": re.compile(r"方面\s*$|看\s*$|表现在|是指|包括"),
                 "en": re.compile(r"\bin terms of\b|\brefers? to\b|\bincludes?\b|\bmeasured\b", re.I)}
 #: the receiving side is the subject: B relies on / obtains / seeks A's resources
-RECEIVE_RE = {"zh": re.compile(r"有了|依赖|依靠|借助|依托|需要|需求|寻求|争取|求助|获得|得到|获取|接受|吸纳|吸收|援引|利用|缺乏|缺少"),
+RECEIVE_RE = {"zh": re.compile(r"申请|有了|依赖|依靠|借助|依托|需要|需求|寻求|争取|求助|获得|得到|获取|接受|吸纳|吸收|援引|利用|缺乏|缺少"),
               "en": re.compile(r"\b(?:rel(?:y|ies|ied|iance)|depend\w*|need\w*|seek\w*|sought|obtain\w*|receiv\w*|"
-                               r"gain\w*|draw\w* on|benefit\w* from|request\w*|ask\w* for|turn\w* to|lack\w*)\b", re.I)}
+                               r"gain\w*|draw\w* on|benefit\w* from|request\w*|ask\w* for|appl(?:y|ies|ied) for|turn\w* to|lack\w*)\b", re.I)}
 #: the giving side is the subject: A provides / contributes / lends
 GIVE_RE = {"zh": re.compile(r"提供|给予|贡献|派遣|派出|承担|资助|支持|分享|共享|输送|赋予|带来|捐助|捐款|出资|填补|帮助|协助|使"),
            "en": re.compile(r"\b(?:provid\w*|offer\w*|contribut\w*|suppl\w*|giv\w*|gave|grant\w*|shar\w*|lend\w*|"
@@ -149,7 +149,7 @@ class RelationTagger:
             sentence.relations = [] if sentence.is_heading else sentence_relations(sentence, recent)
             named = [m for m in mentions_of(sentence.actors) if m.org_id]
             if named:
-                recent = named[-1:]
+                recent = named[:1]  # the subject of the last sentence that names one
                 last_seen = index
             elif recent and index - last_seen >= self.pronoun_reach:
                 recent = []
@@ -266,7 +266,7 @@ def _chains(sentence: Sentence, mentions: list[Mention], lang: str) -> list[Chai
                 chains[-1].joins.add(join)
                 continue
         before = text[max(0, mention.start - base - ROLE_REACH[lang]):mention.start - base]
-        role = next((name for name, pattern in ROLE_BEFORE[lang] if pattern.search(before.rstrip())), "")
+        role = next((name for name, pattern in ROLE_BEFORE[lang] if pattern.search(before.rstrip() if lang == "zh" else before)), "")
         if not role and _in_frame(sentence, mention, lang):
             role = "in"
         chains.append(Chain([mention], set(), role))
@@ -328,24 +328,37 @@ def _seeks(label: str, subject: Chain, others: list[Chain]) -> list[tuple[Mentio
 
 
 def _provides(subject: Chain, others: list[Chain], sentence: Sentence, lang: str) -> list[tuple[Mention, Mention]]:
-    """Provider -> recipient: a chain after to/向/为/对 receives from the subject; one after
-    from/on/从/依赖/借助 (or a receiving verb's object) provides to it; a giving verb's object
-    receives; an organisation before 的 owns (provides) what the subject uses."""
-    recipients = [c for c in others if c.role == "to"]
-    providers = [c for c in others if c.role in ("from", "on")]
-    text = sentence.text
-    if recipients:
-        return [(a, b) for c in recipients for a in subject.members for b in c.members]
-    if providers:
-        return [(a, b) for c in providers for a in c.members for b in subject.members]
-    objects = [c for c in others if c.role in ("", "by")]
-    if not objects:
-        return []
-    if RECEIVE_RE[lang].search(text):
-        return [(a, b) for c in objects for a in c.members for b in subject.members]
-    if GIVE_RE[lang].search(text):
-        return [(a, b) for c in objects for a in subject.members for b in c.members]
-    return []
+    """Provider -> recipient: a chain after to/向/为/对 receives from the subject (unless a
+    receiving verb follows it: 向政府争取资金); one after from/on/从/依赖/借助 provides to it; an
+    object takes the direction of the nearest verb before it (supply the G20 -> recipient, draw
+    on the OECD -> provider), else of the sentence's verbs."""
+    text, base = sentence.text, sentence.start
+    pairs: list[tuple[Mention, Mention]] = []
+    for chain in others:
+        after = text[chain.members[-1].end - base:chain.members[-1].end - base + ROLE_REACH[lang] + 2]
+        if chain.role == "to" and not (lang == "zh" and RECEIVE_RE[lang].match(after.strip())):
+            gives = True
+        elif chain.role in ("from", "on", "to"):
+            gives = False
+        elif chain.role in ("", "by"):
+            verb = _verb_before(text[max(subject.members[-1].end, 0) - base:chain.start - base], lang)
+            if verb is None:
+                continue
+            gives = verb
+        else:
+            continue
+        pairs += [(a, b) if gives else (b, a) for a in subject.members for b in chain.members]
+    return pairs
+
+
+def _verb_before(between: str, lang: str) -> bool | None:
+    """True where the last verb between subject and object gives, False where it receives,
+    None where there is none."""
+    give = [m.end() for m in GIVE_RE[lang].finditer(between)]
+    receive = [m.end() for m in RECEIVE_RE[lang].finditer(between)]
+    if not give and not receive:
+        return None
+    return max(give, default=-1) > max(receive, default=-1)
 
 
 def _clause_at(sentence: Sentence, at: int | None, lang: str) -> str:
