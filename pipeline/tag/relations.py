@@ -46,7 +46,7 @@ CHAIN_GAP = {
 }
 #: the role a coverb or preposition right before a chain gives it
 ROLE_BEFORE = {
-    "zh": [("with", re.compile(r"(?:与|同|跟)$")),
+    "zh": [("with", re.compile(r"(?:(?<![参给])与|(?<![共相如等])同|跟)$")),
            ("by", re.compile(r"(?:由|被)$")),
            ("to", re.compile(r"(?:向|给|为|对|替|面向|针对|帮助|协助|使|让)$")),
            ("from", re.compile(r"(?:从|自|来自)$")),
@@ -76,6 +76,9 @@ GIVE_RE = {"zh": re.compile(r"提供|给予|贡献|派遣|派出|承担|资助|�
            "en": re.compile(r"\b(?:provid\w*|offer\w*|contribut\w*|suppl\w*|giv\w*|gave|grant\w*|shar\w*|lend\w*|"
                             r"lent|send\w*|sent|deploy\w*|fund\w*|financ\w*|bring\w*|brought|support\w*|help\w*|"
                             r"assist\w*|equip\w*|confer\w*|lend\w*)\b", re.I)}
+#: taking part in another's meetings or processes: the host provides the access (CODEBOOK, access)
+PARTICIPATE_RE = {"zh": re.compile(r"参与|参加|加入|出席|列席|旁听"),
+                  "en": re.compile(r"\b(?:participat\w*|attend\w*|join\w*|observer\w*|sit\w* on|admitted to)\b", re.I)}
 #: stance words, looked for in the label's clause
 HYPOTHETICAL_RE = {"zh": re.compile(r"如果|若|假如|倘若|一旦|如若|或许|也许|是否|能否|有望"),
                    "en": re.compile(r"\b(?:if|could|would|might|whether|potential(?:ly)?|hypothetical\w*)\b", re.I)}
@@ -304,7 +307,7 @@ def _pairs(kind: str, label: str, chains: list[Chain], sentence: Sentence, lang:
     if kind == "seeks":
         return _seeks(label, subject, others)
     if kind == "provides":
-        return _provides(subject, others, sentence, lang)
+        return _provides(subject, others, sentence, lang, label)
     partners = [c for c in others if c.role == "with"]
     if partners:
         return [(a, b) for c in partners for a in subject.members for b in c.members]
@@ -327,11 +330,12 @@ def _seeks(label: str, subject: Chain, others: list[Chain]) -> list[tuple[Mentio
     return [(a, b) for a in seekers for c in chains[1:] for b in c.members]
 
 
-def _provides(subject: Chain, others: list[Chain], sentence: Sentence, lang: str) -> list[tuple[Mention, Mention]]:
+def _provides(subject: Chain, others: list[Chain], sentence: Sentence, lang: str,
+              label: str = "") -> list[tuple[Mention, Mention]]:
     """Provider -> recipient: a chain after to/向/为/对 receives from the subject (unless a
     receiving verb follows it: 向政府争取资金); one after from/on/从/依赖/借助 provides to it; an
     object takes the direction of the nearest verb before it (supply the G20 -> recipient, draw
-    on the OECD -> provider), else of the sentence's verbs."""
+    on the OECD -> provider); access goes from the host to who takes part (参与 G20 峰会)."""
     text, base = sentence.text, sentence.start
     pairs: list[tuple[Mention, Mention]] = []
     for chain in others:
@@ -341,7 +345,8 @@ def _provides(subject: Chain, others: list[Chain], sentence: Sentence, lang: str
         elif chain.role in ("from", "on", "to"):
             gives = False
         elif chain.role in ("", "by"):
-            verb = _verb_before(text[max(subject.members[-1].end, 0) - base:chain.start - base], lang)
+            between = text[subject.members[-1].end - base:chain.start - base]
+            verb = False if label == "access" and PARTICIPATE_RE[lang].search(between) else _verb_before(between, lang)
             if verb is None:
                 continue
             gives = verb
