@@ -39,7 +39,7 @@ CLAUSE_RE = {"zh": re.compile(r"[，,；;：:。！？!?]"),
 #: what may stand between two members of one chain, and how it joins them
 CHAIN_GAP = {
     "zh": [(re.compile(r"^\s*[、，,]\s*$"), "list"), (re.compile(r"^\s*(?:和|及|以及|或|或者)\s*$"), "and"),
-           (re.compile(r"^\s*[/／]\s*$"), "slash")],
+           (re.compile(r"^\s*[/／]\s*$"), "slash"), (re.compile(r"^\s*[-－—–]{1,2}\s*$"), "and")],
     "en": [(re.compile(r"^\s*,\s*(?:and|or)?\s*(?:the\s+)?$", re.I), "list"),
            (re.compile(r"^\s*(?:and|as well as|&|or)\s+(?:the\s+)?$", re.I), "and"),
            (re.compile(r"^\s*[/]\s*$"), "slash"), (re.compile(r"^\s*[-–—]\s*$"), "and")],
