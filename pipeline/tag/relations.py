@@ -51,8 +51,9 @@ ROLE_BEFORE = {
            ("to", re.compile(r"(?:向|给|为|对|替|面向|针对|帮助|协助|使|让)$")),
            ("from", re.compile(r"(?:从|自|来自)$")),
            ("on", re.compile(r"(?:依赖于?|依靠|依托|借助于?|利用|凭借|通过|求助于?|仰仗|援引|吸纳|邀请|获得|得到)$"))],
-    "en": [("with", re.compile(r"\b(?:with|between|among|alongside)\s+(?:the\s+)?$", re.I)),
-           ("by", re.compile(r"\bby\s+(?:the\s+)?$", re.I)),
+    "en": [("between", re.compile(r"\b(?:between|among)\s+(?:the\s+)?$", re.I)),
+           ("with", re.compile(r"\b(?:with|alongside)\s+(?:the\s+)?$", re.I)),
+           ("by", re.compile(r"(?<!followed )\bby\s+(?:the\s+)?$", re.I)),
            ("to", re.compile(r"\b(?:to|for|towards?|on behalf of|into)\s+(?:the\s+)?$", re.I)),
            ("from", re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)),
            ("on", re.compile(r"\b(?:on|upon|through|via|by means of)\s+(?:the\s+)?$", re.I))],
@@ -150,7 +151,7 @@ class RelationTagger:
         last_seen = 0
         for index, sentence in enumerate(sentences):
             sentence.relations = [] if sentence.is_heading else sentence_relations(sentence, recent)
-            named = [m for m in mentions_of(sentence.actors) if m.org_id]
+            named = [m for m in mentions_of(sentence.actors, sentence.text, sentence.start) if m.org_id]
             if named:
                 recent = named[:1]  # the subject of the last sentence that names one
                 last_seen = index
@@ -158,11 +159,15 @@ class RelationTagger:
                 recent = []
 
 
-def mentions_of(actors: Iterable[Actor]) -> list[Mention]:
-    """Actors in text order, overlapping and repeated adjacent spans merged to one."""
+def mentions_of(actors: Iterable[Actor], text: str = "", base: int = 0) -> list[Mention]:
+    """Actors in text order; overlapping spans, and a short form in brackets right after its
+    name (European Union (EU), 联合国刚果民主共和国特派团（MONUC）), kept once."""
     out: list[Mention] = []
     for actor in sorted(actors, key=lambda a: (a.start, -a.end)):
         if out and actor.start < out[-1].end:
+            continue
+        if (out and text and side_key(actor.org_id, actor.org_type) == out[-1].key
+                and re.fullmatch(r"\s*[（(]\s*", text[out[-1].end - base:actor.start - base])):
             continue
         out.append(Mention(actor.text, actor.start, actor.end, actor.org_id, actor.org_type))
     return out
@@ -171,7 +176,7 @@ def mentions_of(actors: Iterable[Actor]) -> list[Mention]:
 def sentence_relations(sentence: Sentence, recent: Sequence[Mention] = ()) -> list[Relation]:
     """The relations one sentence asserts, one per label and pair of sides."""
     lang = "zh" if sentence.lang == "zh" else "en"
-    mentions = mentions_of(sentence.actors)
+    mentions = mentions_of(sentence.actors, sentence.text, sentence.start)
     mentions = _with_pronoun(sentence, mentions, recent, lang)
     if len({m.key for m in mentions}) < 2:
         return []
@@ -308,7 +313,10 @@ def _pairs(kind: str, label: str, chains: list[Chain], sentence: Sentence, lang:
         return _seeks(label, subject, others)
     if kind == "provides":
         return _provides(subject, others, sentence, lang, label)
-    partners = [c for c in others if c.role == "with"]
+    within = [c for c in chains if c.role == "between" and "slash" not in c.joins and len(c.members) >= 2]
+    if within:  # between A and B
+        return [(a, b) for c in within for i, a in enumerate(c.members) for b in c.members[i + 1:]]
+    partners = [c for c in others if c.role in ("with", "between")]
     if partners:
         return [(a, b) for c in partners for a in subject.members for b in c.members]
     if len(others) == 0 and "slash" not in subject.joins and len(subject.members) >= 2:
