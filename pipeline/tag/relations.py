@@ -347,8 +347,7 @@ def _provides(subject: Chain, others: list[Chain], sentence: Sentence, lang: str
     text, base = sentence.text, sentence.start
     pairs: list[tuple[Mention, Mention]] = []
     for chain in others:
-        after = text[chain.members[-1].end - base:chain.members[-1].end - base + ROLE_REACH[lang] + 2]
-        if chain.role == "to" and not (lang == "zh" and RECEIVE_RE[lang].match(after.strip())):
+        if chain.role == "to" and not _receives_after(sentence, chain, lang):
             gives = True
         elif chain.role in ("from", "on", "to"):
             gives = False
@@ -362,6 +361,19 @@ def _provides(subject: Chain, others: list[Chain], sentence: Sentence, lang: str
             continue
         pairs += [(a, b) if gives else (b, a) for a in subject.members for b in chain.members]
     return pairs
+
+
+def _receives_after(sentence: Sentence, chain: Chain, lang: str) -> bool:
+    """A zh 向/对 chain followed by a receiving verb provides: 向政府争取资金, 对欧盟的资源依赖."""
+    if lang != "zh":
+        return False
+    base, end = sentence.start, chain.members[-1].end
+    after = sentence.text[end - base:]
+    clause = CLAUSE_RE[lang].split(after, maxsplit=1)[0]
+    before = sentence.text[max(0, chain.start - base - 1):chain.start - base]
+    if RECEIVE_RE[lang].match(after[:ROLE_REACH[lang] + 2].strip()):
+        return True
+    return before == "对" and bool(RECEIVE_RE[lang].search(clause))
 
 
 def _verb_before(between: str, lang: str) -> bool | None:

@@ -147,3 +147,34 @@ def test_headings_and_single_sides_make_no_relation():
     alone = make("联合国缺乏资金。", "zh", [("resource", "funding", "资金")])
     RelationTagger().relate([heading, alone])
     assert heading.relations == [] and alone.relations == []
+
+
+@pytest.mark.parametrize("text, lang, term", [
+    ("联合国对欧盟部队的依赖程度较高。", "zh", "部队"),
+    ("The UN's dependence on EU troops is high.", "en", "troops"),
+])
+def test_dependence_on_makes_the_depended_on_the_provider(text, lang, term):
+    assert {r[:2] for r in found(make(text, lang, [("resource", "personnel", term)]))} == {("EU", "UN")}
+
+
+def test_seed_002_dependence_and_agreements_from_relations(tiny_models):
+    """Seed 002 with models trained on the tiny gold (not on the seed): the UN's asserted pull
+    toward the EU outnumbers that toward the AU and ASEAN, whose dependence is low (lacking);
+    ASEAN's resources that it cannot provide are negated; the three cases listed together make
+    no pair. (The tiny models tag no agreement: the negated agreements are tested above.)"""
+    from pathlib import Path
+
+    from pipeline.compare import compare
+    from pipeline.config import RunConfig
+    from pipeline.stages import load
+
+    doc = load(RunConfig.load(models=tiny_models)).process_file(next(Path("corpora/seeds").glob("002_*.txt")))
+    relations = [r for s in doc.coded_sentences() for r in s.relations]
+    pulls = {target: sum(1 for r in relations if (r.source_key, r.target_key, r.kind) == ("UN", target, "seeks")
+                         and r.stance in ("provided", "needed")) for target in ("EU", "AU", "ASEAN")}
+    assert pulls["EU"] > pulls["AU"] and pulls["EU"] > pulls["ASEAN"]
+    assert any(r.kind == "seeks" and r.target_key == "AU" and r.stance == "lacking" for r in relations)
+    assert any((r.source_key, r.target_key, r.kind, r.stance) == ("ASEAN", "UN", "provides", "negated")
+               for r in relations)  # 东盟无法提供…资源
+    pairs = set(zip(*compare([doc]).pairs_table()[["org_a", "org_b"]].to_dict("list").values()))
+    assert not pairs & {("AU", "EU"), ("ASEAN", "EU"), ("ASEAN", "AU")}
