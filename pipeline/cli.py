@@ -324,10 +324,13 @@ def tag(table, text_column, id_column, lang_column, lang, keep_columns, models_d
 @click.option("--terms", is_flag=True, help="Precision of every lexicon term on the gold corpus (or --gold): how often its label is the coder's; most disagreements first.")
 @click.option("--actors", "actors_gold", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Organisation mention gold (actors_gold.csv): tag --sentences [default: sentences.csv beside it] and score the mentions.")
+@click.option("--relations", "relations_gold", type=click.Path(exists=True, path_type=Path),
+              help="Relation gold (a corpora/relations/*.csv file or folder): tag its sentences and score the relations per language.")
 @csv_option
 @json_option
 @config_option
-def evaluate(sentences, gold, cv, terms, actors_gold, csv_out, json_out, config_path):
+@models_option
+def evaluate(sentences, gold, cv, terms, actors_gold, relations_gold, csv_out, json_out, config_path, models_dir):
     """Precision, recall, F1 per label; micro- and macro-F1 per scheme and language.
 
     Scores the fused labels and, where the table has them, each tagger's own labels.
@@ -339,11 +342,16 @@ def evaluate(sentences, gold, cv, terms, actors_gold, csv_out, json_out, config_
         irtag evaluate --cv
         irtag evaluate --terms --csv term_precision.csv
         irtag evaluate --actors ../shared/dev/actors_gold.csv
+        irtag evaluate --relations corpora/relations
     """
     from pipeline import evaluate as evaluation
 
-    config = _config(config_path)
-    if actors_gold:
+    config = _config(config_path, models=models_dir)
+    if relations_gold:
+        from pipeline.evaluate_relations import main as main_relations
+
+        click.echo(main_relations(relations_gold, csv_out=csv_out, config=config))
+    elif actors_gold:
         from pipeline.evaluate_actors import main as main_actors
 
         click.echo(main_actors(actors_gold, sentences, csv_out=csv_out, config=config))

@@ -1,6 +1,10 @@
 """Comparison across articles: profiles, label matrices, Steffek's factor x stage table and
 organisation pairs with their cooperation intensity.
 
+Pairs come from the sentences' relations (:mod:`pipeline.tag.relations`), not from
+co-occurrence: two organisations merely listed together ("EU, AU and ASEAN", "G8/G20") make no
+pair, and a negated or hypothetical form (尚未签署协议) is counted apart, never in the forms.
+
 Pure functions over tagged documents (or their JSONL), so a corpus can be compared long after
 it was tagged, one document in memory at a time.
 """
@@ -9,7 +13,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
-from itertools import combinations
 from typing import Iterable, Sequence
 
 import pandas as pd
@@ -18,6 +21,8 @@ from pipeline.codebook import label_groups, scheme_labels
 from pipeline.document import Document, Metadata
 
 EXAMPLES_PER_CELL = 3
+#: relation stances that do not assert the relation: counted in ``not_asserted``, not in the forms
+NOT_ASSERTED = ("negated", "hypothetical")
 
 
 def intensity(forms: Iterable[str]) -> str:
@@ -55,16 +60,30 @@ class CorpusComparison:
             for factor in factors:
                 for stage in sentence.labels_for("stage"):
                     cells[(factor, stage)].append(sentence.id)
-            orgs = sorted({a.org_id for a in sentence.actors if a.org_id})
-            forms = sentence.labels_for("cooperation")
-            for pair in combinations(orgs, 2):
-                self.pair_docs[pair].add(doc.id)
-                self.pairs[pair]["sentences"] += 1
-                for form in forms:
-                    self.pairs[pair][form] += 1
-                if forms and len(self.pair_examples[pair]) < EXAMPLES_PER_CELL:
-                    self.pair_examples[pair].append(sentence.id)
+            self._add_pairs(doc.id, sentence)
         self.factor_stage[doc.id] = dict(cells)
+
+    def _add_pairs(self, doc_id: str, sentence) -> None:
+        """One sentence's relations into the pair tallies (pairs unordered, sides by key)."""
+        forms: dict[tuple[str, str], set[str]] = defaultdict(set)
+        asserted: set[tuple[str, str]] = set()
+        for rel in sentence.relations:
+            pair = tuple(sorted((rel.source_key, rel.target_key)))
+            if rel.stance in NOT_ASSERTED:
+                if rel.kind == "cooperates":
+                    self.pairs[pair]["not_asserted"] += 1
+                    self.pair_docs[pair].add(doc_id)
+                continue
+            asserted.add(pair)
+            if rel.kind == "cooperates":
+                forms[pair].add(rel.label)
+        for pair in asserted:
+            self.pair_docs[pair].add(doc_id)
+            self.pairs[pair]["sentences"] += 1
+            for form in forms[pair]:
+                self.pairs[pair][form] += 1
+            if forms[pair] and len(self.pair_examples[pair]) < EXAMPLES_PER_CELL:
+                self.pair_examples[pair].append(sentence.id)
 
     # -- tables ------------------------------------------------------------------------
     def documents_table(self) -> pd.DataFrame:
@@ -99,9 +118,10 @@ class CorpusComparison:
             forms = [f for f in scheme_labels()["cooperation"] if counts.get(f)]
             rows.append({"org_a": pair[0], "org_b": pair[1], "sentences": counts["sentences"],
                          **{f: counts.get(f, 0) for f in scheme_labels()["cooperation"]},
-                         "intensity": intensity(forms), "documents": ";".join(sorted(self.pair_docs[pair])),
+                         "not_asserted": counts.get("not_asserted", 0), "intensity": intensity(forms), "documents": ";".join(sorted(self.pair_docs[pair])),
                          "examples": ";".join(self.pair_examples[pair])})
-        columns = ["org_a", "org_b", "sentences", *scheme_labels()["cooperation"], "intensity", "documents", "examples"]
+        columns = ["org_a", "org_b", "sentences", *scheme_labels()["cooperation"], "not_asserted", "intensity",
+                   "documents", "examples"]
         return pd.DataFrame(rows, columns=columns)
 
 

@@ -60,6 +60,8 @@ class RunConfig:
     random_state: int = 0
     taggers: tuple[TaggerSpec, ...] = ()
     fusion: TaggerSpec = TaggerSpec("fusion", "fusion")
+    #: the post-fusion relation step; None runs none
+    relations: TaggerSpec | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, source: str = "config") -> "RunConfig":
@@ -83,6 +85,7 @@ class RunConfig:
             random_state=int(merged["random_state"]),
             taggers=tuple(_spec(item, source) for item in merged["taggers"]),
             fusion=_spec({"name": "fusion", **merged["fusion"]}, source),
+            relations=None if not merged.get("relations") else _spec({"name": "relations", **merged["relations"]}, source),
         )
 
     @classmethod
@@ -118,6 +121,7 @@ class RunConfig:
             "random_state": self.random_state,
             "taggers": [spec(t) for t in self.taggers],
             "fusion": {k: v for k, v in spec(self.fusion).items() if k != "name"},
+            "relations": None if self.relations is None else {k: v for k, v in spec(self.relations).items() if k != "name"},
         }
 
     def model_record(self) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from functools import lru_cache
 from typing import Any, Iterator
 
-SCHEMA_VERSION = 1
+#: 2: ``Sentence.relations`` (version 1 lines are read with no relations)
+SCHEMA_VERSION = 2
 
 SECTION_KINDS = ("title", "abstract", "body", "references", "notes", "furniture")
 #: Sections whose sentences are coded (CODEBOOK rule 2 excludes the others).
@@ -69,6 +70,49 @@ class Actor:
     org_type: str
 
 
+#: relation kinds and the scheme whose label each one carries
+RELATION_KINDS = {"seeks": "factor", "provides": "resource", "cooperates": "cooperation"}
+RELATION_STANCES = ("provided", "needed", "lacking", "negated", "hypothetical")
+
+
+@dataclass
+class Relation:
+    """A directed relation between two organisations that one sentence asserts.
+
+    ``kind`` is ``seeks`` (a factor label: the source seeks the target), ``provides`` (a
+    resource label: the source provides it to the target) or ``cooperates`` (a cooperation form;
+    the pair in the order written). A side is a named organisation (``source`` = its id) or a
+    generic mention (id empty, ``source_type`` set: 非政府组织 -> ngo). ``evidence`` holds the
+    label's terms and the two sides' spans (``concept`` ``source`` / ``target``), offsets into
+    ``Document.text``; ``score`` is the label's classifier probability.
+    """
+
+    source: str
+    source_text: str
+    source_type: str
+    target: str
+    target_text: str
+    target_type: str
+    kind: str
+    label: str
+    stance: str = "provided"
+    evidence: list[Evidence] = field(default_factory=list)
+    score: float | None = None
+
+    @property
+    def source_key(self) -> str:
+        return side_key(self.source, self.source_type)
+
+    @property
+    def target_key(self) -> str:
+        return side_key(self.target, self.target_type)
+
+
+def side_key(org_id: str, org_type: str) -> str:
+    """A side as tables name it: the organisation's id, or ``*<type>`` for a generic mention."""
+    return org_id or f"*{org_type}"
+
+
 @dataclass
 class Sentence:
     id: str
@@ -85,6 +129,7 @@ class Sentence:
     tokens: list[Token] = field(default_factory=list)
     labels: list[Label] = field(default_factory=list)
     actors: list[Actor] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
 
     def labels_for(self, scheme: str) -> list[str]:
         return [lab.label for lab in self.labels if lab.scheme == scheme]
@@ -249,4 +294,6 @@ def _sentence_from_dict(data: dict[str, Any]) -> Sentence:
         Label(**{**lab, "evidence": [Evidence(**e) for e in lab.get("evidence", [])]})
         for lab in data.get("labels", [])
     ]
+    data["relations"] = [Relation(**{**rel, "evidence": [Evidence(**e) for e in rel.get("evidence", [])]})
+                         for rel in data.get("relations", [])]
     return Sentence(**_known(Sentence, data))

@@ -96,6 +96,11 @@ class Errors(metaclass=_WithCodes):
     E117 = "no sentence id ({column}) in common between {pred} and {gold}; {hint}"
     E118 = "{first} and {second} have no coder column in common ({first_cols} vs {second_cols})"
     E119 = "coder name '{coder}' gives no file name; pass --coder with letters or digits"
+    # relations between organisations: gold tables (evaluate_relations.py)
+    E140 = "{path}: no relation gold table here (*.csv with doc_id, sent_id, lang, text, source, target, kind, label)"
+    E141 = ("{path}: row {row}: a relation needs a kind ({kinds}), a source and a target; leave all four "
+            "empty for a sentence with none")
+    E142 = "{path}: the config runs no relation step (relations: is null); set it to score relations"
 
 
 class Warnings(metaclass=_WithCodes):

@@ -113,7 +113,8 @@ def build_annotator(config: RunConfig, lexicon: Any, segmenter: Any,
         tagger.name = spec.name
         taggers.append(tagger)
     fusion = _create(create, config.fusion, resources)
-    return Annotator(taggers, fusion, lexicon.schemes, segmenter)
+    relations = _create(create, config.relations, resources) if config.relations else None
+    return Annotator(taggers, fusion, lexicon.schemes, segmenter, relations)
 
 
 def _create(create: Callable[..., Any], spec: Any, resources: Mapping[str, Any]) -> Any:

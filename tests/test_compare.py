@@ -1,7 +1,7 @@
 import pytest
 
 from pipeline.compare import compare, intensity, profile
-from pipeline.document import Actor, Document, Label, Paragraph, Section, Sentence
+from pipeline.document import Actor, Document, Label, Paragraph, Relation, Section, Sentence
 
 
 @pytest.mark.parametrize("forms, expected", [
@@ -17,10 +17,17 @@ def test_intensity_follows_the_codebook_rule(forms, expected):
     assert intensity(forms) == expected
 
 
-def sent(i, labels, orgs=(), kind="body"):
+KINDS = {"factor": "seeks", "resource": "provides", "cooperation": "cooperates"}
+
+
+def sent(i, labels, orgs=(), kind="body", stance="provided", related=True):
+    """A sentence whose first two organisations are related by each of its labels (as the
+    relation step would find them), unless ``related`` is false (a mere list)."""
+    relations = [Relation(orgs[0], orgs[0], "igo", orgs[1], orgs[1], "regional", KINDS[s], l, stance)
+                 for s, l in labels if s in KINDS and len(orgs) >= 2 and related]
     return Sentence(id=f"d-s{i:04d}", start=0, end=1, text="x", lang="zh", section_kind=kind,
                     labels=[Label(s, l, "lexicon") for s, l in labels],
-                    actors=[Actor(o, 0, 1, o, "igo") for o in orgs])
+                    actors=[Actor(o, 0, 1, o, "igo") for o in orgs], relations=relations)
 
 
 def make_doc():
@@ -30,13 +37,16 @@ def make_doc():
         sent(3, [("factor", "push"), ("stage", "agenda_setting"), ("resource", "legitimacy")], ["UN", "AU"]),
         sent(4, [("cooperation", "policy_coordination")], ["AU", "UN"]),
         sent(5, [("cooperation", "information_sharing")], ["ASEAN", "UN"]),
+        sent(9, [("cooperation", "agreement")], ["ASEAN", "UN"], stance="negated"),  # 尚未签署
+        sent(10, [("cooperation", "agreement")], ["EU", "AU", "ASEAN"], related=False),  # a list
         sent(6, [("factor", "pull"), ("stage", "implementation")], []),
         sent(8, [("factor", "pull"), ("stage", "decision")], []),
         sent(7, [("factor", "push")], [], kind="references"),
     ]
-    sentences[6].labels[0].negated = True  # "lacks pull at the decision stage"
-    section = Section("sec01", "body", "", 0, 1, "zh", [Paragraph("p1", 0, 1, sentences=sentences[:7])])
-    refs = Section("sec02", "references", "", 0, 1, "zh", [Paragraph("p2", 0, 1, sentences=sentences[7:])])
+    sentences[8].labels[0].negated = True  # "lacks pull at the decision stage"
+    body, references = [s for s in sentences if s.id != "d-s0007"], [s for s in sentences if s.id == "d-s0007"]
+    section = Section("sec01", "body", "", 0, 1, "zh", [Paragraph("p1", 0, 1, sentences=body)])
+    refs = Section("sec02", "references", "", 0, 1, "zh", [Paragraph("p2", 0, 1, sentences=references)])
     return Document(id="d", source="d.txt", format="txt", lang="zh", text="x", sections=[section, refs])
 
 
@@ -46,6 +56,15 @@ def test_pairs_get_the_intensity_of_their_sentences():
     assert table.loc[("AU", "UN"), "intensity"] == "medium"
     assert table.loc[("ASEAN", "UN"), "intensity"] == "low"
     assert table.loc[("EU", "UN"), "sentences"] == 2
+
+
+def test_pairs_come_from_relations_not_lists_and_negated_forms_are_apart():
+    table = compare([make_doc()]).pairs_table().set_index(["org_a", "org_b"])
+    assert table.loc[("ASEAN", "UN"), "agreement"] == 0  # 尚未签署: not an agreement
+    assert table.loc[("ASEAN", "UN"), "not_asserted"] == 1
+    assert table.loc[("ASEAN", "UN"), "sentences"] == 1
+    listed = {("AU", "EU"), ("ASEAN", "EU"), ("ASEAN", "AU")}
+    assert not listed & set(table.index)  # "EU, AU and ASEAN" alone makes no pair
 
 
 def test_factor_stage_cells_count_sentences_with_examples():
@@ -59,12 +78,12 @@ def test_factor_stage_cells_count_sentences_with_examples():
 
 def test_profile_shares_per_100_body_sentences():
     row = profile(make_doc())
-    assert row["body_sentences"] == 7
+    assert row["body_sentences"] == 9
     assert row["n_factor:pull"] == 3
-    assert row["per100_factor:pull"] == pytest.approx(42.86)
+    assert row["per100_factor:pull"] == pytest.approx(33.33)
     assert row["dominant_stage"] == "implementation"
     assert row["material_share"] == 0.5 and row["symbolic_share"] == 0.5
-    assert row["organisations"].startswith("UN:5")
+    assert row["organisations"].startswith("UN:6")
 
 
 def test_profile_carries_the_bibliographic_metadata_after_source():

@@ -3,7 +3,8 @@ import json
 import pytest
 
 from pipeline.document import (
-    Actor, Document, Evidence, Label, Metadata, Note, Paragraph, Section, Sentence, Token, content_id,
+    SCHEMA_VERSION, Actor, Document, Evidence, Label, Metadata, Note, Paragraph, Relation, Section, Sentence, Token,
+    content_id,
 )
 
 
@@ -14,6 +15,8 @@ def make_doc(lang: str) -> Document:
         tokens=[Token(text=text[:3], start=0, end=3, lemma=text[:3].lower())],
         labels=[Label("factor", "pull", "both", 0.91, [Evidence(text[:3], 0, 3, "factor.pull.rely", False)])],
         actors=[Actor(text[:2], 0, 2, "UN", "igo")],
+        relations=[Relation("UN", text[:2], "igo", "EU", "EU", "regional", "seeks", "pull", "needed",
+                            [Evidence(text[:3], 0, 3, "factor.pull.rely"), Evidence(text[:2], 0, 2, "source")], 0.91)],
     )
     paragraph = Paragraph(id="p0001", start=0, end=len(text), sentences=[sentence])
     section = Section(id="sec01", kind="body", heading="", start=0, end=len(text), lang=lang, paragraphs=[paragraph])
@@ -30,7 +33,20 @@ def test_jsonl_round_trip_is_exact(lang):
     line = doc.to_json()
     assert "\n" not in line
     assert Document.from_json(line) == doc
-    assert json.loads(line)["schema_version"] == 1
+    assert json.loads(line)["schema_version"] == SCHEMA_VERSION
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_version_1_lines_are_read_without_relations(lang):
+    data = make_doc(lang).to_dict()
+    data["schema_version"] = 1
+    for section in data["sections"]:
+        for paragraph in section["paragraphs"]:
+            for sentence in paragraph["sentences"]:
+                del sentence["relations"]
+    doc = Document.from_json(json.dumps(data))
+    assert [s.relations for s in doc.sentences()] == [[]]
+    assert next(doc.sentences()).actors[0].org_id == "UN"
 
 
 def test_content_id_depends_on_bytes_only():

@@ -10,6 +10,8 @@ from typing import Sequence
 
 from pipeline.compare import CorpusComparison
 from pipeline.compare_groups import write_grouped
+from pipeline.export.network import network_svg
+from pipeline.export.relations import RelationTables, write_relation_outputs
 from pipeline.export.report import ReportSection, write_report
 from pipeline.export.timechart import time_chart_svg
 from pipeline.export.refi import CodeSpec, write_codebook, write_project, write_taguette_codebook
@@ -47,17 +49,25 @@ def write_corpus_outputs(out_dir: str | os.PathLike, codes: Sequence[CodeSpec]) 
             comparison.add(doc)
             for record in annotation_records(doc):
                 handle.write(json.dumps({k: record[k] for k in ANNOTATION_FIELDS}, ensure_ascii=False) + "\n")
-    written = [out / "annotations.jsonl", *write_comparison(comparison, out)]
+    relations = RelationTables()
+    written = [out / "annotations.jsonl", *write_comparison(comparison, out),
+               *write_relation_outputs(iter_documents(out), out, relations)]
     written += write_grouped(out)  # by_year.csv, factor_stage_by_year.csv where documents have years
     write_project(iter_documents(out), codes, out / "project.qdpx")
     write_codebook(codes, out / "codebook.qdc")
     write_taguette_codebook(codes, out / "codebook.csv")
     written += [out / "project.qdpx", out / "codebook.qdc", out / "codebook.csv"]
-    write_report(iter_documents(out), comparison, out / "report.html", sections=_time_sections(out))
+    write_report(iter_documents(out), comparison, out / "report.html", sections=[*_network_sections(relations), *_time_sections(out)])
     written.append(out / "report.html")
     if (out / "sentences.csv").exists():
         written += write_sentence_copies(iter_documents(out), out)
     return written
+
+
+def _network_sections(relations: RelationTables) -> list[ReportSection]:
+    """The report's network of who seeks whom, who gives what to whom, who cooperates."""
+    svg = network_svg(relations.summary())
+    return [ReportSection("network", "Relations between organisations", svg)] if svg else []
 
 
 def _time_sections(out: Path) -> list[ReportSection]:

@@ -70,13 +70,18 @@ def sentence_row(doc: Document, sentence: Sentence) -> dict[str, object]:
 
 
 ANNOTATION_FIELDS = ("doc_id", "sent_id", "scheme", "label", "group", "start", "end", "text", "source",
-                     "score", "negated", "evidence")
+                     "score", "negated", "evidence", "relations")
 
 
 def annotation_records(doc: Document) -> Iterator[dict[str, object]]:
-    """One record per machine label, with the sentence span it codes and its evidence."""
+    """One record per machine label, with the sentence span it codes, its evidence and the
+    relations it makes (source -> target, stance)."""
+    from pipeline.document import RELATION_KINDS
+
     for sentence in doc.coded_sentences():
         for lab in sentence.labels:
+            relations = [{"source": r.source_key, "target": r.target_key, "kind": r.kind, "stance": r.stance}
+                         for r in sentence.relations if RELATION_KINDS[r.kind] == lab.scheme and r.label == lab.label]
             yield {
                 "doc_id": doc.id, "sent_id": sentence.id, "scheme": lab.scheme, "label": lab.label,
                 "group": label_groups().get((lab.scheme, lab.label), ""),
@@ -84,6 +89,7 @@ def annotation_records(doc: Document) -> Iterator[dict[str, object]]:
                 "score": lab.score, "negated": lab.negated,
                 "evidence": [{"term": e.term, "start": e.start, "end": e.end, "concept": e.concept,
                               "negated": e.negated} for e in lab.evidence],
+                "relations": relations,
             }
 
 

@@ -59,8 +59,10 @@ class Annotator:
         Needed only by :meth:`tag_rows` / :meth:`tag_table`, which tokenise raw text.
     """
 
-    def __init__(self, taggers: Sequence[Tagger], fusion: Any, schemes: Sequence[str], segmenter: Any = None):
+    def __init__(self, taggers: Sequence[Tagger], fusion: Any, schemes: Sequence[str], segmenter: Any = None,
+                 relations: Any = None):
         self.taggers = list(taggers)
+        self.relations = relations  # post-fusion step (pipeline.tag.relations), or None
         self.fusion = fusion
         self.schemes = list(schemes)
         self.segmenter = segmenter
@@ -75,7 +77,7 @@ class Annotator:
         for sentence, tagged in zip(sentences, self.tag_sentences(sentences)):
             sentence.labels = tagged.systems[FUSED]
             sentence.actors = tagged.actors
-        return doc
+        return doc if self.relations is None else self.relations(doc)
 
     def tag_rows(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[list[Label]]:
         """Fused labels of spreadsheet rows; each row is one unit, offsets are into the row."""

@@ -135,7 +135,10 @@ class _Collector(HTMLParser):
 
 @pytest.fixture
 def docs():
-    return [zh_doc(), en_doc()]
+    """The documents with the relation step run on them, as the annotator does (pairs come from relations)."""
+    from pipeline.tag.relations import RelationTagger
+
+    return [RelationTagger()(d) for d in (zh_doc(), en_doc())]
 
 
 @pytest.fixture
