@@ -403,8 +403,10 @@ def suggest(out_dir, limit, models_dir, csv_out, config_path):
     """List the sentences whose labels are least certain, for coders to do next.
 
     Every coded sentence of the run in OUT_DIR is scored by how close any classifier
-    decision came to its threshold; the closest come first. Coding these (then
-    irtag train --add) teaches the models the most per sentence.
+    decision came to its threshold; the closest come first. Sentences the gold folder
+    already holds (the seeds' gold, every coder's corrections) are left out, and the CSV
+    has the empty coder columns: fill it and give it to irtag train --add, which teaches
+    the models the most per sentence.
 
     \b
     Example:

@@ -21,7 +21,7 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -359,23 +359,31 @@ def _conflicts(rows: pd.DataFrame, golds: Sequence[Path], labels: Mapping[str, S
 
 
 def suggest_for_run(out_dir: str | os.PathLike, config: Any, *, limit: int = 50) -> pd.DataFrame:
-    """``irtag suggest``: the least certain sentences of a run, with the configured models."""
+    """``irtag suggest``: the least certain sentences of a run, with the configured models,
+    leaving out what the gold folder already holds (the seeds' gold, every coder's corrections)."""
     from pipeline.io import iter_documents
     from pipeline.stages import load_trained
     from pipeline.tag.lexicon import Lexicon
+    from pipeline.training import gold_files, gold_key, read_gold, scheme_labels
 
     lexicon = Lexicon.load(config.lexicons)
-    return suggest(iter_documents(out_dir), lexicon, load_trained(config, lexicon), limit=limit)
+    coded = read_gold(gold_files(config.gold), scheme_labels(lexicon))
+    done = {row.sent_id for row in coded} | {gold_key(row.text) for row in coded}
+    return suggest(iter_documents(out_dir), lexicon, load_trained(config, lexicon), limit=limit, exclude=done)
 
 
-def suggest(docs, lexicon, models, *, limit: int = 50) -> pd.DataFrame:
-    """Coded sentences ranked by how close a classifier decision came to its threshold:
-    the ones a coder's time improves most (uncertainty sampling)."""
+def suggest(docs, lexicon, models, *, limit: int = 50, exclude: Collection[str] = frozenset()) -> pd.DataFrame:
+    """Coded sentences ranked by how close a classifier decision came to its threshold: the ones
+    a coder's time improves most (uncertainty sampling). Sentences whose id or text (``gold_key``)
+    is in ``exclude`` were coded already and are left out. The table is a coder's sheet: it has
+    the empty coder columns, so it can be filled and fed to ``irtag train --add``."""
+    from pipeline.codebook import coder_columns
     from pipeline.tag.features import features_for
+    from pipeline.training import gold_key
 
     candidates = []
     for doc in docs:
-        sentences = list(doc.coded_sentences())
+        sentences = [s for s in doc.coded_sentences() if s.id not in exclude and gold_key(s.text) not in exclude]
         if not sentences:
             continue
         features = [features_for(s, *lexicon.match_all(s)) for s in sentences]
@@ -389,9 +397,11 @@ def suggest(docs, lexicon, models, *, limit: int = 50) -> pd.DataFrame:
                     margins[row] = gap[row]
                     closest[row] = f"{scheme}:{label} p={proba[row, column]:.2f} t={model.thresholds_[column]:.2f}"
         for sentence, margin, label in zip(sentences, margins, closest):
-            candidates.append({"doc_id": doc.id, "sent_id": sentence.id, "margin": round(float(margin), 4),
-                               "closest_decision": label, "labels": "; ".join(
+            candidates.append({"doc_id": doc.id, "sent_id": sentence.id, "lang": sentence.lang,
+                               "margin": round(float(margin), 4), "closest_decision": label, "labels": "; ".join(
                                    f"{lab.scheme}:{lab.label}" for lab in sentence.labels),
                                "text": sentence.text})
     candidates.sort(key=lambda c: (c["margin"], c["sent_id"]))
-    return pd.DataFrame(candidates[:limit], columns=["doc_id", "sent_id", "margin", "closest_decision", "labels", "text"])
+    coder = [*coder_columns(list(models) or None), "coder_done"]
+    columns = ["doc_id", "sent_id", "lang", "margin", "closest_decision", "labels", "text", *coder]
+    return pd.DataFrame([{**c, **dict.fromkeys(coder, "")} for c in candidates[:limit]], columns=columns)

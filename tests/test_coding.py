@@ -353,3 +353,30 @@ def test_one_sheet_without_machine_columns_is_refused(tmp_path):
     pd.DataFrame({"sent_id": ["s0"], "coder_factor": ["push"], "coder_done": ["x"]}).to_csv(path, index=False)
     with pytest.raises(IrtagError, match=r"\[E050\] .*coder_only\.csv: missing column 'factor'"):
         sheet_agreement(path, labels=FULL)
+
+
+def test_suggest_leaves_out_what_was_coded_and_gives_a_coder_sheet():
+    import numpy as np
+
+    from pipeline.coding import suggest
+    from pipeline.document import Document, Paragraph, Section, Sentence
+
+    class Model:
+        classes_ = ["pull"]
+        thresholds_ = np.array([0.5])
+
+        def predict_proba(self, features):
+            return np.array([[0.51]] * len(features))
+
+    class Lexicon:
+        def match_all(self, sentence):
+            return [], []
+
+    texts = ["联合国依靠欧盟。", "ＵＮ  relies on the EU.", "NGOs lobby."]
+    sentences = [Sentence(id=f"d-s{i}", start=0, end=1, text=t, lang="en") for i, t in enumerate(texts)]
+    doc = Document(id="d", source="d", format="txt", lang="en", text="abc",
+                   sections=[Section("s", "body", "", 0, 3, "en", [Paragraph("p", 0, 3, sentences=sentences)])])
+    table = suggest([doc], Lexicon(), {"factor": Model()}, exclude={"d-s0", "UN relies on the EU."})
+    assert table["sent_id"].tolist() == ["d-s2"]  # d-s0 by id, d-s1 by its text (width and spaces folded)
+    assert {"coder_factor", "coder_note", "coder_done", "lang", "text"} <= set(table.columns)
+    assert (table["coder_factor"] == "").all()
