@@ -198,7 +198,8 @@ def source_parts(doc: Document) -> list[tuple[str, str, list[tuple[Section, int]
 
 
 def _evidence_description(sentence, lab: Label) -> str:
-    """What one coding rests on: that label's terms (document offsets), score, source, negation."""
+    """What one coding rests on: that label's terms (document offsets), score, source, negation,
+    and the relations between organisations it gives (source → target, kind, stance)."""
     facts = [f"{sentence.id}: {lab.scheme}:{lab.label}" + (NEGATED if lab.negated else ""),
              f"source {lab.source}" + ("" if lab.score is None else f", score {lab.score:.3f}")]
     if lab.evidence:
@@ -206,6 +207,11 @@ def _evidence_description(sentence, lab: Label) -> str:
             f"{e.term}@{e.start}-{e.end}" + (" (negated)" if e.negated else "") for e in lab.evidence))
     else:
         facts.append("no lexicon term (classifier)")
+    for relation in getattr(sentence, "relations", ()):
+        if relation.label == lab.label:  # the pair this label relates (labels are unique across schemes)
+            arrow = "–" if relation.kind == "cooperates" else "→"
+            facts.append(f"relation {relation.source or '*' + relation.source_type} {arrow} "
+                         f"{relation.target or '*' + relation.target_type} ({relation.kind}, {relation.stance})")
     return "; ".join(facts)
 
 

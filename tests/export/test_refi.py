@@ -255,3 +255,14 @@ def test_the_article_project_validates_and_is_deterministic(tmp_path, lang):
     assert paths[0].read_bytes() == paths[1].read_bytes()
     with zipfile.ZipFile(paths[0]) as archive:
         xmlschema.XMLSchema(str(REFI / "Project-mrt2019.xsd")).validate(archive.read("project.qde").decode("utf-8"))
+
+
+def test_a_coding_memo_names_the_relations_of_its_label():
+    from pipeline.document import Label, Relation, Sentence
+    from pipeline.export.refi import _evidence_description
+
+    sentence = Sentence(id="d-s1", start=0, end=10, text="联合国依靠欧盟的部队。", lang="zh")
+    sentence.relations = [Relation("UN", "联合国", "igo", "EU", "欧盟", "regional", "seeks", "pull"),
+                          Relation("EU", "欧盟", "regional", "UN", "联合国", "igo", "provides", "personnel", "needed")]
+    memo = _evidence_description(sentence, Label("factor", "pull", "lexicon", None, [], False))
+    assert "relation UN → EU (seeks, provided)" in memo and "personnel" not in memo
