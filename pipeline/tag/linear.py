@@ -42,6 +42,7 @@ from pipeline.tag.features import (
 )
 from pipeline.tag.context import with_context
 from pipeline.tag.fusion import best_fusion, best_threshold, fuse
+from pipeline.tag.stacker import fit_stacker
 
 MODEL_FORMAT = "irtag-sentence-classifier"
 MODEL_FORMAT_VERSION = 1
@@ -108,6 +109,9 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
     fusion_ : dict
         ``lexicon_floor`` and ``solo_threshold`` lists, one entry per label, chosen the same way
         (:func:`fuse`).
+    stacker_ : dict or None
+        Per-label weights and thresholds of the stacker (:mod:`pipeline.tag.stacker`), learnt on
+        the same out-of-fold probabilities; None where there were no held-out groups.
 
     Examples
     --------
@@ -170,9 +174,13 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
             held_X = [X[i] for i in np.flatnonzero(held)]
             self.fusion_ = best_fusion(oof[held], targets[held], self.thresholds_,
                                         _hit_matrix(held_X, self.scheme, self.classes_), held_langs, self.tolerance)
+            self.stacker_ = fit_stacker(oof[held], targets[held], held_X, self.scheme, list(self.classes_),
+                                        [groups[i] for i in np.flatnonzero(held)], held_langs,
+                                        folds=self.cv_folds, tolerance=self.tolerance)
         else:
             self.thresholds_ = np.full(len(self.classes_), 0.5)
             self.fusion_ = {"lexicon_floor": None, "solo_threshold": None}
+            self.stacker_ = None
         return self
 
     def _validate(self, X, Y, groups):
@@ -337,6 +345,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
             "classes": [str(c) for c in self.classes_],
             "thresholds": [float(t) for t in self.thresholds_],
             "fusion": self.fusion_,
+            "stacker": self.stacker_,
             "vocabularies": self.vocabularies_,
             "idf": {name: [float(v) for v in values] for name, values in self.idf_.items()},
             "intercept": [float(v) for v in self.intercept_],
@@ -381,6 +390,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         model.classes_ = np.array(payload["classes"], dtype=object)
         model.thresholds_ = np.array(payload["thresholds"], dtype=float)
         model.fusion_ = dict(payload["fusion"])
+        model.stacker_ = payload.get("stacker")
         model.vocabularies_ = payload["vocabularies"]
         model.idf_ = {name: np.array(values, dtype=float) for name, values in payload["idf"].items()}
         model.intercept_ = np.array(payload["intercept"], dtype=float)
@@ -455,11 +465,14 @@ class LinearTagger(Tagger):
         scores = Scores()
         if not sentences or not self.models:
             return scores
-        probas = predict_probas(self.models, self.features(sentences, previous, passages))
+        features = self.features(sentences, previous, passages)
+        probas = predict_probas(self.models, features)
         for scheme, model in self.models.items():
             proba = probas[scheme]
             scores.labels[scheme] = tuple(str(c) for c in model.classes_)
             scores.values[scheme] = proba
             scores.fired[scheme] = proba >= model.thresholds_
-            scores.rules[scheme] = {"thresholds": model.thresholds_, **model.fusion_}
+            # the features ride along for a fusion that reads them (the stacker), computed lazily there
+            scores.rules[scheme] = {"thresholds": model.thresholds_, **model.fusion_,
+                                    "stacker": getattr(model, "stacker_", None), "features": features}
         return scores
