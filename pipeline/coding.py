@@ -169,6 +169,7 @@ def suggest_for_run(out_dir: str | os.PathLike, config: Any, *, limit: int = 50)
 def suggest(docs, lexicon, models, *, limit: int = 50) -> pd.DataFrame:
     """Coded sentences ranked by how close a classifier decision came to its threshold:
     the ones a coder's time improves most (uncertainty sampling)."""
+    from pipeline.tag.context import with_context
     from pipeline.tag.features import features_for
 
     candidates = []
@@ -176,7 +177,8 @@ def suggest(docs, lexicon, models, *, limit: int = 50) -> pd.DataFrame:
         sentences = list(doc.coded_sentences())
         if not sentences:
             continue
-        features = [features_for(s, *lexicon.match_all(s)) for s in sentences]
+        # the document is one passage, as when it is tagged (pipeline.tag.annotate)
+        features = with_context([features_for(s, *lexicon.match_all(s)) for s in sentences], [doc.id] * len(sentences))
         margins = np.full(len(sentences), np.inf)
         closest = [""] * len(sentences)
         for scheme, model in models.items():
