@@ -172,10 +172,11 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
                 for j in range(len(self.classes_))
             ])
             held_X = [X[i] for i in np.flatnonzero(held)]
-            self.fusion_ = best_fusion(oof[held], targets[held], self.thresholds_,
-                                        _hit_matrix(held_X, self.scheme, self.classes_), held_langs, self.tolerance)
+            hits = _hit_matrix(held_X, self.scheme, self.classes_)
+            self.fusion_ = best_fusion(oof[held], targets[held], self.thresholds_, hits, held_langs, self.tolerance)
             self.stacker_ = fit_stacker(oof[held], targets[held], held_X, self.scheme, list(self.classes_),
                                         [groups[i] for i in np.flatnonzero(held)], held_langs,
+                                        rule_fired=fuse(oof[held], self.thresholds_, hits, **self.fusion_),
                                         folds=self.cv_folds, tolerance=self.tolerance)
         else:
             self.thresholds_ = np.full(len(self.classes_), 0.5)

@@ -9,7 +9,8 @@ probabilities that ``SentenceClassifier.fit`` computes anyway (documents and han
 passages held out whole), so it never sees a probability of a row the classifier was fitted
 on; a logistic regression on held-out scores is Platt calibration, so its output is a
 probability. Its threshold is chosen on cross-fitted stacker outputs (the stacker refitted
-without each group fold), shrunk toward 0.5 as the classifier's own.
+without each group fold), shrunk toward 0.5 as the classifier's own; and per label it replaces
+the fusion rule only where those cross-fitted decisions beat the rule's (``use``).
 
 :class:`Stacker` (``stacker``) is the fusion component that applies it; select it in the config's
 ``fusion:`` entry. Weights are saved in the classifier's JSON (no pickle).
@@ -22,7 +23,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from pipeline.metrics import group_folds
+from pipeline.metrics import group_folds, label_f1_by_lang
 from pipeline.tag import register
 from pipeline.tag.base import Scores
 from pipeline.tag.fusion import Fusion, best_threshold
@@ -61,24 +62,36 @@ def _fit_one(inputs: np.ndarray, y: np.ndarray, C: float) -> tuple[np.ndarray, f
 
 
 def fit_stacker(oof: np.ndarray, targets: np.ndarray, X: Sequence[Any], scheme: str, classes: Sequence[str],
-                groups: Sequence[Any], langs: Sequence[str], *, folds: int = 5, C: float = 1.0,
-                tolerance: float = 0.0) -> dict[str, list]:
+                groups: Sequence[Any], langs: Sequence[str], *, rule_fired: np.ndarray | None = None,
+                folds: int = 5, C: float = 1.0, tolerance: float = 0.0) -> dict[str, list]:
     """Per label: weights on :data:`INPUTS`, intercept and threshold, from out-of-fold
-    probabilities ``oof`` of the rows ``X`` (grouped by ``groups`` for the cross-fitting)."""
+    probabilities ``oof`` of the rows ``X`` (grouped by ``groups`` for the cross-fitting), and
+    ``use``: whether the cross-fitted stacker beats the fusion rule's decisions ``rule_fired``
+    on the same rows by more than ``tolerance`` (F1 averaged over languages; without
+    ``rule_fired``, always). The rule's F1 is that of the rule chosen on these rows, so the
+    comparison leans toward the rule."""
     inputs = stack_inputs(oof, X, scheme, classes)
     splits = group_folds(list(groups), folds)
-    coef, intercept, thresholds = [], [], []
+    langs = np.asarray(langs)
+    coef, intercept, thresholds, use = [], [], [], []
     for j in range(len(classes)):
         y = targets[:, j].astype(int)
         crossed = np.zeros(len(y))
         for train_idx, test_idx in splits:
             w, b = _fit_one(inputs[train_idx, j], y[train_idx], C)
             crossed[test_idx] = _sigmoid(inputs[test_idx, j] @ w + b)
-        thresholds.append(best_threshold(crossed, y, langs, tolerance))
+        threshold = best_threshold(crossed, y, langs, tolerance)
+        thresholds.append(threshold)
+        if rule_fired is None:
+            use.append(True)
+        else:
+            stacked_f1 = label_f1_by_lang(crossed >= threshold, y.astype(bool), langs)
+            use.append(bool(stacked_f1 > label_f1_by_lang(rule_fired[:, j].astype(bool), y.astype(bool), langs)
+                            + tolerance))
         w, b = _fit_one(inputs[:, j], y, C)
         coef.append([float(v) for v in w])
         intercept.append(b)
-    return {"inputs": list(INPUTS), "coef": coef, "intercept": intercept, "thresholds": thresholds}
+    return {"inputs": list(INPUTS), "coef": coef, "intercept": intercept, "thresholds": thresholds, "use": use}
 
 
 def stacked_proba(stacker: Mapping[str, Any], proba: np.ndarray, X: Sequence[Any], scheme: str,
@@ -95,8 +108,9 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 @register("stacker")
 class Stacker(Fusion):
-    """The fusion component that decides by the classifier's stacker (``stacked`` >= its
-    threshold); a scheme whose model has no stacker falls back to the fusion rule."""
+    """The fusion component that decides by the classifier's stacker (stacked probability >= its
+    threshold) for the labels where it beat the fusion rule in training (``use``), and by the
+    rule elsewhere and for a scheme whose model has no stacker."""
 
     def __call__(self, results: Mapping[str, Scores]) -> Scores:
         fused = super().__call__(results)
@@ -108,7 +122,8 @@ class Stacker(Fusion):
             stacker = rules.get("stacker")
             if stacker:
                 stacked = stacked_proba(stacker, model.values[scheme], rules["features"], scheme, model.labels[scheme])
-                decided = stacked >= np.asarray(stacker["thresholds"], dtype=float)
+                use = np.asarray(stacker.get("use", [True] * stacked.shape[1]), dtype=bool)
+                decided = np.where(use, stacked >= np.asarray(stacker["thresholds"], dtype=float), fused.fired[scheme])
                 fused.fired[scheme] = decided
                 fused.values[scheme] = decided.astype(float)
         return fused

@@ -41,6 +41,11 @@ def test_fit_learns_that_a_hit_matters_and_outputs_probabilities():
     proba = stacked_proba(stacker, oof, X, "factor", ["push"])
     assert ((proba >= stacker["thresholds"][0]) == truth.astype(bool)).all()
     assert ((proba > 0) & (proba < 1)).all()
+    assert stacker["use"] == [True]
+    # where the fusion rule is already perfect on the same rows, the stacker does not replace it
+    perfect = fit_stacker(oof, truth, X, "factor", ["push"], [i % 6 for i in range(120)], [x.lang for x in X],
+                          rule_fired=truth.astype(bool))
+    assert perfect["use"] == [False]
 
 
 @pytest.fixture(scope="module")
