@@ -124,7 +124,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, *, scheme: str = "stage", labels: Sequence[str] | None = None, C: float = 1.0,
                  char_ngram_range: tuple[int, int] = (1, 3), min_df: int = 2,
-                 concept_weight: float = 1.0, context_weight: float = 0.5, char_weight: float = 1.0,
+                 concept_weight: float = 1.0, context_weight: float = 0.25, char_weight: float = 1.0,
                  class_weight: str | None = "balanced",
                  cv_folds: int = 5, tolerance: float = 0.01, random_state: int = 0):
         self.scheme = scheme
