@@ -72,3 +72,21 @@ def test_table_rows_read_their_passage(lexicon, segmenter, lang):
     table = pd.DataFrame({"sent_id": ["s1", "s2", "s3"], "doc_id": ["d"] * 3, "lang": [lang] * 3, "text": texts})
     tagged = annotator.tag_table(table, lang_column="lang")
     assert list(tagged["sent_id"]) == ["s1", "s2", "s3"]
+
+
+def test_gold_rows_get_the_context_that_tagging_gives(lexicon, segmenter):
+    """A seed document's rows are one passage in file order; independent hand-written rows have
+    none; and a table of the same rows with their doc_id gives the classifier the same tokens."""
+    from pipeline.training import gold_features, read_gold, scheme_labels
+
+    rows = read_gold(sorted(TINY_GOLD.glob("*.csv")), scheme_labels(lexicon))
+    features = gold_features(rows, segmenter, lexicon)
+    assert all(f.context == () for f, r in zip(features, rows) if r.example)
+    seed = [(f, r) for f, r in zip(features, rows) if r.doc_id == "a"]
+    assert any(f.context for f, _ in seed)
+    annotator = make_annotator(lexicon, train(TINY_GOLD, segmenter, lexicon), segmenter)
+    classifier = next(t for t in annotator.taggers if getattr(t, "uses_passages", False))
+    sentences = annotator.row_sentences([r.text for _, r in seed], [r.lang for _, r in seed])
+    results = {annotator.taggers[0].name: annotator.taggers[0](sentences, {})}
+    tagged = classifier.features(sentences, results, ["a"] * len(seed))
+    assert [f.context for f in tagged] == [f.context for f, _ in seed]
