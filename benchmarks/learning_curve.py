@@ -20,6 +20,7 @@ score. The curves are written as JSON; ``--quick`` runs one seed article with k 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 import tempfile
@@ -145,14 +146,31 @@ def curve(name, target, train_folder, args, config, lexicon, segmenter, label_se
         shutil.rmtree(work, ignore_errors=True)
 
 
+def markdown(payload: dict) -> str:
+    """The curves as a Markdown table: worst and mean cell per article, strategy and k."""
+    lines = ["| article | lang | sentences | strategy | " + " | ".join(f"k={k} worst / mean" for k in payload["ks"]) + " |",
+             "| --- | --- | ---: | --- |" + " ---: |" * len(payload["ks"])]
+    for article in payload["articles"]:
+        for strategy, points in article["curves"].items():
+            cells = {p["k"]: f"{p['worst']:.3f} / {p['mean']:.3f}" for p in points}
+            lines.append(f"| {article['article']} | {article['lang']} | {article['sentences']} | {strategy} | "
+                         + " | ".join(cells.get(min(k, article["sentences"] - MIN_REST), "-") for k in payload["ks"])
+                         + " |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-o", "--out", type=Path, default=ROOT / "benchmarks" / "learning_curve.json")
     parser.add_argument("--quick", action="store_true", help="one seed article, k <= 50")
     parser.add_argument("--no-dev", action="store_true", help="skip the dev passages")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random choice")
+    parser.add_argument("--table", type=Path, help="only print the Markdown table of a saved JSON")
     parser.add_argument("--ks", default=",".join(map(str, KS)), help="numbers of corrections (comma-separated)")
     args = parser.parse_args(argv)
+    if args.table:
+        print(markdown(json.loads(args.table.read_text(encoding="utf-8"))))
+        return 0
     args.ks = tuple(int(k) for k in args.ks.split(","))
     args.max_k = 50 if args.quick else max(args.ks)
     config = RunConfig.load()
@@ -181,6 +199,7 @@ def main(argv=None) -> int:
         results.append(curve("dev", dev_rows(label_sets), gold_dir, args, config, lexicon, segmenter, label_sets,
                              features))
         save()
+    print(markdown({"ks": list(args.ks), "articles": results}))
     print(f"-> {args.out}")
     return 0
 
