@@ -64,7 +64,7 @@ FACTOR_SIDES = {"ngo": "push", "private": "push", "igo": "pull", "regional": "pu
 OBLIQUE_BEFORE = {
     "zh": re.compile(r"(?:向|与|同|跟|对|从|通过|利用|借助|依托|依靠|在|为|给|替|经由|凭借|面向|针对)$"),
     "en": re.compile(r"\b(?:to|with|from|through|via|at|on|for|into|towards?|under|within|among|between|"
-                     r"across|against|alongside|including|behalf of)\s+(?:the\s+)?$", re.IGNORECASE),
+                     r"across|against|alongside|including)\s+(?:the\s+)?$", re.IGNORECASE),
 }
 #: how many characters before an organisation are searched for such a word
 OBLIQUE_REACH = 16
@@ -103,66 +103,19 @@ def side_label(actors: Sequence[Actor], start: int, sentence: Sentence) -> str:
     A seeking or depending verb names no side by itself (寻求, rely on): its subject does, taken
     as the first organisation before the verb in its clause, or else the first one before it in
     the sentence (in both languages the subject comes first: 政府间组织向非政府组织寻求…,
-    IGOs seek NGO expertise). Passed over as no subject: an organisation after a preposition or
-    coverb (向联合国, 通过世界银行, through the UN, on behalf of the EU), and one that only
-    modifies the next organisation (联合国支持的非政府组织, UN-backed NGOs: :func:`_modifier`).
-    An English passive takes its agent instead ("support is sought by NGOs"). CODEBOOK: `push`
-    is the non-governmental side, `pull` an IGO, regional body, forum or government.
+    IGOs seek NGO expertise). An organisation after a preposition or coverb (向联合国, 通过世界银行,
+    through the UN) is an object, not the subject, and is passed over. CODEBOOK: `push` is the
+    non-governmental side, `pull` an IGO, regional body, forum or government.
     """
     text, base = sentence.text, sentence.start
-    lang = "zh" if sentence.lang == "zh" else "en"
-    sided = [a for a in actors if a.org_type in FACTOR_SIDES]
-    agent = _passive_agent(sided, start, sentence) if lang == "en" else None
-    if agent is not None:
-        return FACTOR_SIDES[agent.org_type]
-    oblique = OBLIQUE_BEFORE[lang]
-    before = [a for a in sided if a.end <= start
+    oblique = OBLIQUE_BEFORE["zh" if sentence.lang == "zh" else "en"]
+    before = [a for a in actors if a.end <= start and a.org_type in FACTOR_SIDES
               and not oblique.search(text[max(0, a.start - base - OBLIQUE_REACH):a.start - base])]
-    before = [a for i, a in enumerate(before) if not _modifier(a, before[i + 1] if i + 1 < len(before) else None,
-                                                              start, sentence)]
     if not before:
         return ""
     in_clause = [a for a in before
                  if not any(c in CLAUSE_BREAKS for c in text[a.end - base : start - base])]
     return FACTOR_SIDES[(in_clause or before)[0].org_type]
-
-
-#: an English passive right before the verb ('is sought', 'were relied on', 'has been requested')
-EN_PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
-#: the agent of a passive: 'by' (and 'the') right before an organisation
-EN_AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
-#: parts of speech (jieba.posseg) that join two organisations rather than subordinate one (与, 和, punctuation)
-ZH_JOINING = ("p", "c", "x")
-
-
-def _passive_agent(actors: Sequence[Actor], start: int, sentence: Sentence) -> Actor | None:
-    """The organisation after 'by' in the verb's clause when the verb is passive, else None."""
-    text, base = sentence.text, sentence.start
-    if not EN_PASSIVE_BEFORE.search(text[max(0, start - base - 24):start - base]):
-        return None
-    for actor in actors:
-        if actor.start > start and not any(c in CLAUSE_BREAKS for c in text[start - base:actor.start - base]) \
-                and EN_AGENT_BEFORE.search(text[max(0, actor.start - base - 8):actor.start - base]):
-            return actor
-    return None
-
-
-def _modifier(actor: Actor, following: Actor | None, start: int, sentence: Sentence) -> bool:
-    """The organisation only modifies what follows it: 'UN-backed NGOs'; in Chinese, a relative
-    clause or possessive ending in 的 before the next organisation (联合国支持的非政府组织,
-    联合国的伙伴组织), read with jieba's part-of-speech tags (a coverb, conjunction or punctuation
-    in between joins two subjects instead: 联合国与欧盟的…)."""
-    text, base = sentence.text, sentence.start
-    if sentence.lang != "zh":
-        return text[actor.end - base:actor.end - base + 1] == "-"
-    if following is None or following.start >= start:
-        return False
-    span = text[actor.end - base:following.start - base]
-    if not span.endswith("的") or len(span) > OBLIQUE_REACH:
-        return False
-    import jieba.posseg
-
-    return not any(pair.flag.startswith(ZH_JOINING) for pair in jieba.posseg.lcut(span[:-1]))
 
 
 def without_framework_names(hits: list[Hit], sentence: Sentence) -> list[Hit]:
