@@ -53,7 +53,7 @@ class Annotator:
     ----------
     taggers : sequence of Tagger
         In run order, each with its system ``name``; one of them is the fusion's lexicon.
-    fusion : pipeline.tag.fusion.Fusion
+    fusion : pipeline.tag.fusion.Fusion (or its subclass pipeline.tag.stacker.Stacker)
         Combines the classifier's and the lexicon's results into one decision per label.
     schemes : sequence of str
         The codebook's schemes in order (the order of labels and table columns).
