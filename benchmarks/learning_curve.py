@@ -136,10 +136,11 @@ def curve(name, target, train_folder, args, config, lexicon, segmenter, label_se
                     add_corrections(sheet, gold, labels=label_sets)
                     models = train_on(gold, label_sets, features, config.random_state)
                 cells = score(models, config, lexicon, segmenter, rest, label_sets)
-                points.append({"k": k, "scored": len(rest), "cells": cells, "worst": min(cells.values()),
-                               "mean": round(float(np.mean(list(cells.values()))), 4)})
-                print(f"{name} {strategy} k={k}: worst {points[-1]['worst']:.3f} mean {points[-1]['mean']:.3f}",
-                      flush=True)
+                # a rest without any gold label has no cell to score (worst and mean None)
+                points.append({"k": k, "scored": len(rest), "cells": cells,
+                               "worst": min(cells.values()) if cells else None,
+                               "mean": round(float(np.mean(list(cells.values()))), 4) if cells else None})
+                print(f"{name} {strategy} k={k}: worst {points[-1]['worst']} mean {points[-1]['mean']}", flush=True)
             result["curves"][strategy] = points
         return result
     finally:
@@ -152,7 +153,8 @@ def markdown(payload: dict) -> str:
              "| --- | --- | ---: | --- |" + " ---: |" * len(payload["ks"])]
     for article in payload["articles"]:
         for strategy, points in article["curves"].items():
-            cells = {p["k"]: f"{p['worst']:.3f} / {p['mean']:.3f}" for p in points}
+            cells = {p["k"]: f"{p['worst']:.3f} / {p['mean']:.3f}" if p["worst"] is not None else "no gold label left"
+                     for p in points}
             lines.append(f"| {article['article']} | {article['lang']} | {article['sentences']} | {strategy} | "
                          + " | ".join(cells.get(min(k, article["sentences"] - MIN_REST), "-") for k in payload["ks"])
                          + " |")
@@ -164,6 +166,7 @@ def main(argv=None) -> int:
     parser.add_argument("-o", "--out", type=Path, default=ROOT / "benchmarks" / "learning_curve.json")
     parser.add_argument("--quick", action="store_true", help="one seed article, k <= 50")
     parser.add_argument("--no-dev", action="store_true", help="skip the dev passages")
+    parser.add_argument("--only", help="comma-separated article names (seed_000 …, dev) to run")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random choice")
     parser.add_argument("--table", type=Path, help="only print the Markdown table of a saved JSON")
     parser.add_argument("--ks", default=",".join(map(str, KS)), help="numbers of corrections (comma-separated)")
@@ -180,6 +183,8 @@ def main(argv=None) -> int:
     features = Features(segmenter, lexicon)
     gold_dir = Path(config.gold)
     seeds = sorted(gold_dir.glob("seed_*.csv"))[:1 if args.quick else None]
+    only = set(args.only.split(",")) if args.only else None
+    seeds = [p for p in seeds if only is None or p.stem in only]
     started, results = time.time(), []
 
     def save() -> None:  # after every article, so that a long run keeps what it finished
@@ -195,7 +200,7 @@ def main(argv=None) -> int:
             results.append(curve(path.stem, target, Path(folder), args, config, lexicon, segmenter, label_sets,
                                  features))
         save()
-    if not args.quick and not args.no_dev and (DEV / "gold.csv").is_file():
+    if not args.quick and not args.no_dev and (only is None or "dev" in only) and (DEV / "gold.csv").is_file():
         results.append(curve("dev", dev_rows(label_sets), gold_dir, args, config, lexicon, segmenter, label_sets,
                              features))
         save()
