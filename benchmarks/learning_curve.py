@@ -102,9 +102,9 @@ def score(models, config, lexicon, segmenter, rows, label_sets) -> dict[str, flo
             if v == v}
 
 
-def dev_rows(label_sets) -> list[GoldRow]:
+def dev_rows(label_sets, dev: Path = DEV) -> list[GoldRow]:
     """The dev passages as gold rows (text joined from sentences.csv), for this benchmark only."""
-    gold, text = read_table(DEV / "gold.csv"), read_table(DEV / "sentences.csv")
+    gold, text = read_table(dev / "gold.csv"), read_table(dev / "sentences.csv")
     texts = dict(zip(text["sent_id"].astype(str), text["text"]))
     return [GoldRow("dev", i, str(r["doc_id"]), str(r["sent_id"]), str(r["lang"]), texts[str(r["sent_id"])],
                     {s: tuple(x for x in str(r[s] if r[s] == r[s] else "").split(";") if x) for s in label_sets})
@@ -166,6 +166,7 @@ def main(argv=None) -> int:
     parser.add_argument("-o", "--out", type=Path, default=ROOT / "benchmarks" / "learning_curve.json")
     parser.add_argument("--quick", action="store_true", help="one seed article, k <= 50")
     parser.add_argument("--no-dev", action="store_true", help="skip the dev passages")
+    parser.add_argument("--dev", type=Path, default=DEV, help="the dev folder (gold.csv, sentences.csv)")
     parser.add_argument("--only", help="comma-separated article names (seed_000 …, dev) to run")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random choice")
     parser.add_argument("--table", type=Path, help="only print the Markdown table of a saved JSON")
@@ -200,8 +201,8 @@ def main(argv=None) -> int:
             results.append(curve(path.stem, target, Path(folder), args, config, lexicon, segmenter, label_sets,
                                  features))
         save()
-    if not args.quick and not args.no_dev and (only is None or "dev" in only) and (DEV / "gold.csv").is_file():
-        results.append(curve("dev", dev_rows(label_sets), gold_dir, args, config, lexicon, segmenter, label_sets,
+    if not args.quick and not args.no_dev and (only is None or "dev" in only) and (args.dev / "gold.csv").is_file():
+        results.append(curve("dev", dev_rows(label_sets, args.dev), gold_dir, args, config, lexicon, segmenter, label_sets,
                              features))
         save()
     print(markdown({"ks": list(args.ks), "articles": results}))
