@@ -121,7 +121,8 @@ def curve(name, target, train_folder, args, config, lexicon, segmenter, label_se
         orders = {"suggest": [by_id[str(i)] for i in ranked["sent_id"]],
                   "random": [target[i] for i in np.random.default_rng(args.seed).permutation(len(target))]}
         ks = sorted({min(k, len(target) - MIN_REST) for k in args.ks if k <= args.max_k})
-        result = {"article": name, "sentences": len(target), "lang": target[0].lang, "ks": ks, "curves": {}}
+        result = {"article": name, "sentences": len(target), "lang": "+".join(sorted({r.lang for r in target})),
+                  "ks": ks, "curves": {}}
         for strategy, order in orders.items():
             points = []
             for k in ks:
