@@ -378,15 +378,20 @@ def suggest(docs, lexicon, models, *, limit: int = 50, exclude: Collection[str] 
     is in ``exclude`` were coded already and are left out. The table is a coder's sheet: it has
     the empty coder columns, so it can be filled and fed to ``irtag train --add``."""
     from pipeline.codebook import coder_columns
+    from pipeline.tag.context import with_context
     from pipeline.tag.features import features_for
     from pipeline.training import gold_key
 
     candidates = []
     for doc in docs:
-        sentences = [s for s in doc.coded_sentences() if s.id not in exclude and gold_key(s.text) not in exclude]
-        if not sentences:
+        coded = list(doc.coded_sentences())
+        keep = [i for i, s in enumerate(coded) if s.id not in exclude and gold_key(s.text) not in exclude]
+        if not keep:
             continue
-        features = [features_for(s, *lexicon.match_all(s)) for s in sentences]
+        # the document is one passage, as when it is tagged (pipeline.tag.annotate); coded
+        # sentences left out still give their neighbours context
+        every = with_context([features_for(s, *lexicon.match_all(s)) for s in coded], [doc.id] * len(coded))
+        sentences, features = [coded[i] for i in keep], [every[i] for i in keep]
         margins = np.full(len(sentences), np.inf)
         closest = [""] * len(sentences)
         for scheme, model in models.items():

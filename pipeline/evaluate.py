@@ -264,6 +264,7 @@ def cross_validate(gold_paths: Any, segmenter: Any, lexicon: Any, *, folds: int 
                             random_state=random_state, **params)
         test_rows = [rows[i] for i in test_idx]
         table = pd.DataFrame({"doc_id": [r.doc_id for r in test_rows], "sent_id": [r.sent_id for r in test_rows],
+                              "passage": [r.context_group or "" for r in test_rows],
                               "lang": [r.lang for r in test_rows], "text": [r.text for r in test_rows]})
         tagged = build_annotator(config, lexicon, segmenter, models).tag_table(table, lang_column="lang")
         predictions.append(tagged.assign(fold=fold))

@@ -25,6 +25,7 @@ from pipeline.codebook import scheme_names, split_cell
 from pipeline.errors import Errors, IrtagError, Warnings
 from pipeline.io import write_json
 from pipeline.norm import fold_width
+from pipeline.tag.context import with_context
 from pipeline.tag.features import SentenceFeatures, features_for, unit_sentence
 from pipeline.tag.linear import MODEL_FORMAT, MODEL_FORMAT_VERSION, SentenceClassifier
 
@@ -100,6 +101,14 @@ class GoldRow:
     example: bool = False
     passage: str = ""
 
+    @property
+    def context_group(self) -> str | None:
+        """The passage whose sentences are this row's neighbours (file order): its gold document
+        or hand-written passage; None for an independent hand-written row."""
+        if not self.example:
+            return self.doc_id
+        return f"{self.doc_id}|{self.passage}" if self.passage else None
+
     def cv_group(self, chunks: int) -> str:
         """The unit held out whole in cross-validation: a gold document, a hand-written passage,
         or, for independent hand-written rows, one of ``chunks`` interleaved slices of the file."""
@@ -165,12 +174,13 @@ def read_gold(paths: Iterable[str | os.PathLike], label_sets: Mapping[str, Seque
 
 
 def gold_features(rows: Sequence[GoldRow], segmenter: Any, lexicon: Any) -> list[SentenceFeatures]:
-    """Each gold row tokenised as one unit, matched against the lexicon, turned into features."""
+    """Each gold row tokenised as one unit, matched against the lexicon, turned into features,
+    with the context of its passage (:attr:`GoldRow.context_group`), as tagging gives them."""
     features = []
     for row in rows:
         sentence = unit_sentence(row.text, row.lang, segmenter, row.sent_id)
         features.append(features_for(sentence, *lexicon.match_all(sentence)))
-    return features
+    return with_context(features, [row.context_group for row in rows])
 
 
 def scheme_labels(lexicon: Any) -> dict[str, list[str]]:

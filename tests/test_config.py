@@ -14,7 +14,7 @@ def test_defaults_come_from_the_shipped_yaml():
     assert config.models == PROJECT_ROOT / "outputs" / "models"
     assert config.segmenter == "jieba" and config.max_size_mb == 50 and config.random_state == 0
     assert [(t.name, t.factory) for t in config.taggers] == [("lexicon", "lexicon"), ("classifier", "linear")]
-    assert config.fusion.factory == "fusion"
+    assert config.fusion.factory == "stacker"
 
 
 def test_a_yaml_file_overrides_section_by_section(tmp_path):

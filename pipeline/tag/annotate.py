@@ -28,6 +28,8 @@ from pipeline.tag.features import unit_sentence
 
 #: Schemes a heading may carry (CODEBOOK: a heading is coded only where it names a stage or factor).
 HEADING_SCHEMES = ("stage", "factor")
+#: a table column naming each row's passage (empty: an independent row); without it, ``doc_id``
+PASSAGE_COLUMN = "passage"
 FUSED = "fused"
 
 
@@ -51,7 +53,7 @@ class Annotator:
     ----------
     taggers : sequence of Tagger
         In run order, each with its system ``name``; one of them is the fusion's lexicon.
-    fusion : pipeline.tag.fusion.Fusion
+    fusion : pipeline.tag.fusion.Fusion (or its subclass pipeline.tag.stacker.Stacker)
         Combines the classifier's and the lexicon's results into one decision per label.
     schemes : sequence of str
         The codebook's schemes in order (the order of labels and table columns).
@@ -74,7 +76,7 @@ class Annotator:
 
     def __call__(self, doc: Document) -> Document:
         sentences = list(doc.coded_sentences())
-        for sentence, tagged in zip(sentences, self.tag_sentences(sentences)):
+        for sentence, tagged in zip(sentences, self.tag_sentences(sentences, [doc.id] * len(sentences))):
             sentence.labels = tagged.systems[FUSED]
             sentence.actors = tagged.actors
         return doc if self.relations is None else self.relations(doc)
@@ -96,7 +98,8 @@ class Annotator:
         term[start:end]``, offsets into the row's text), ``scores`` (classifier probability of
         every fused label), ``actors`` and ``text``. The text and language columns read are
         written once, as the tagger's ``text`` and ``lang``; any other input column with the
-        name of a tagger's column (a coder's ``factor``, say) is kept as ``input_<name>``.
+        name of a tagger's column (a coder's ``factor``, say) is kept as ``input_<name>``. Rows of one ``passage`` (else ``doc_id``)
+        are read as a passage, in row order; without either column, every row stands alone.
         """
         import pandas as pd
 
@@ -119,8 +122,11 @@ class Annotator:
                           *(system_column(scheme, system) for system in self.systems for scheme in self.schemes)}
         renamed = {c: f"input_{c}" if c in tagger_columns else str(c)
                    for c in kept if c not in {text_column, lang_column} or c not in tagger_columns}
+        passages = ([str(p) if p == p else "" for p in table[PASSAGE_COLUMN]] if PASSAGE_COLUMN in table.columns
+                    else documents)
         records = []
-        for (_, row), sentence, tagged in zip(table.iterrows(), sentences, self.tag_by_document(sentences, documents)):
+        for (_, row), sentence, tagged in zip(table.iterrows(), sentences,
+                                              self.tag_by_document(sentences, documents, passages)):
             record: dict[str, Any] = {name: row[column] for column, name in renamed.items()}
             record["lang"] = sentence.lang
             for system in self.systems:
@@ -148,25 +154,34 @@ class Annotator:
         return [unit_sentence(text, (lang or detect_lang(text, "en")).lower(), self.segmenter, str(i))
                 for i, (text, lang) in enumerate(zip(texts, langs))]
 
-    def tag_by_document(self, sentences: Sequence[Sentence], documents: Sequence[str] | None) -> list[Tagged]:
+    def tag_by_document(self, sentences: Sequence[Sentence], documents: Sequence[str] | None,
+                        passages: Sequence[str] | None = None) -> list[Tagged]:
         """:meth:`tag_sentences` per document (rows of one ``doc_id`` share what a document
-        defines, such as its short forms), in row order; without documents, all rows as one."""
+        defines, such as its short forms), in row order; without documents, all rows as one.
+        ``passages`` holds each row's passage key (rows of one key are read as neighbours)."""
         if documents is None:
-            return self.tag_sentences(sentences)
+            return self.tag_sentences(sentences, passages)
         rows: dict[str, list[int]] = {}
         for i, document in enumerate(documents):
             rows.setdefault(document, []).append(i)
         outcome: list[Tagged | None] = [None] * len(sentences)
         for indexes in rows.values():
-            for i, tagged in zip(indexes, self.tag_sentences([sentences[i] for i in indexes])):
+            keys = None if passages is None else [passages[i] for i in indexes]
+            for i, tagged in zip(indexes, self.tag_sentences([sentences[i] for i in indexes], keys)):
                 outcome[i] = tagged
         return outcome  # type: ignore[return-value]
 
-    def tag_sentences(self, sentences: Sequence[Sentence]) -> list[Tagged]:
-        """Labels of every system for each sentence; each tagger runs once over all of them."""
+    def tag_sentences(self, sentences: Sequence[Sentence], passages: Sequence[Any] | None = None) -> list[Tagged]:
+        """Labels of every system for each sentence; each tagger runs once over all of them.
+
+        ``passages``: each sentence's passage key, for the taggers that read the passage
+        (``uses_passages``); None, the default, makes every sentence independent."""
         results: dict[str, Scores] = {}
         for tagger in self.taggers:
-            results[tagger.name] = tagger(sentences, results)
+            if getattr(tagger, "uses_passages", False):
+                results[tagger.name] = tagger(sentences, results, passages=passages)
+            else:
+                results[tagger.name] = tagger(sentences, results)
         lexicon = results[self.fusion.evidence]
         outcome = [Tagged({system: [] for system in self.systems}, list(a)) for a in lexicon.actors]
         if not sentences:

@@ -7,7 +7,9 @@ A :class:`SentenceFeatures` record holds three blocks:
 * language-independent concept features from the lexicon: concept ids, ``hit:<scheme>:<label>``
   of every lexicon hit, actor types (``actor:ngo``), actor ids, actor-type pairs and
   actor x hit combinations (``actor:ngo&hit:factor:push``). These carry what a model learnt on
-  Chinese sentences over to English ones, whose words it has rarely seen.
+  Chinese sentences over to English ones, whose words it has rarely seen;
+* the passage's context tokens (:mod:`pipeline.tag.context`: the neighbours' cues, lists,
+  anaphora), binary, in a block of their own so that they get their own weight.
 
 The analysers are applied once per batch (:func:`analyse`) and shared by every scheme's model.
 """
@@ -39,6 +41,7 @@ class SentenceFeatures:
     actor_types: tuple[str, ...] = ()
     negated: bool = False
     is_heading: bool = False
+    context: tuple[str, ...] = ()
 
     def concept_tokens(self) -> list[str]:
         """The language-independent block: concepts, hits, actors and their combinations."""
@@ -97,6 +100,10 @@ def unit_sentence(text: str, lang: str, segmenter: Any, sent_id: str = "") -> Se
     )
 
 
+#: blocks of binary tokens (the others are term counts, weighted by tf-idf)
+BINARY_BLOCKS = ("concept", "context")
+
+
 def _identity(tokens: Sequence[str]) -> Sequence[str]:
     return tokens
 
@@ -106,13 +113,13 @@ def _vectorizer(block: str, ngram_range: Sequence[int], vocabulary: Mapping[str,
     if block == "char":
         return CountVectorizer(analyzer="char", ngram_range=tuple(ngram_range), lowercase=False,
                                vocabulary=vocabulary, dtype=np.float64)
-    return CountVectorizer(analyzer=_identity, vocabulary=vocabulary, binary=block == "concept",
+    return CountVectorizer(analyzer=_identity, vocabulary=vocabulary, binary=block in BINARY_BLOCKS,
                            dtype=np.float64)
 
 
 def _block_docs(X: Sequence[SentenceFeatures]) -> dict[str, list]:
     return {"char": [x.text for x in X], "word": [list(x.words) for x in X],
-            "concept": [x.concept_tokens() for x in X]}
+            "concept": [x.concept_tokens() for x in X], "context": [list(x.context) for x in X]}
 
 
 class Counts(NamedTuple):

@@ -38,9 +38,11 @@ from pipeline.metrics import group_folds
 from pipeline.tag import register
 from pipeline.tag.base import Scores, Tagger
 from pipeline.tag.features import (
-    Counts, SentenceFeatures, analyse, count_blocks, count_matrix, features_for, sigmoid, tfidf,
+    BINARY_BLOCKS, Counts, SentenceFeatures, analyse, count_blocks, count_matrix, features_for, sigmoid, tfidf,
 )
+from pipeline.tag.context import with_context
 from pipeline.tag.fusion import best_fusion, best_threshold, fuse
+from pipeline.tag.stacker import fit_stacker
 
 MODEL_FORMAT = "irtag-sentence-classifier"
 MODEL_FORMAT_VERSION = 1
@@ -77,6 +79,9 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         Character n-grams and words seen in fewer training sentences are dropped.
     concept_weight : float
         Weight of the (binary) concept block relative to the l2-normed text blocks.
+    context_weight : float
+        Weight of the (binary) block of passage context tokens (:mod:`pipeline.tag.context`);
+        0 ignores the passage.
     class_weight : "balanced" or None
         Passed to each logistic regression; labels are rare, so balanced by default.
     char_weight : float
@@ -94,7 +99,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
     classes_ : ndarray of str
         The labels, one probability column each.
     vocabularies_ : dict
-        Feature names per block (``char``, ``word``, ``concept``), in column order.
+        Feature names per block (``char``, ``word``, ``concept``, ``context``), in column order.
     idf_ : dict
         Inverse document frequencies of the ``char`` and ``word`` blocks.
     coef_ : ndarray of shape (n_labels, n_features)
@@ -104,6 +109,9 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
     fusion_ : dict
         ``lexicon_floor`` and ``solo_threshold`` lists, one entry per label, chosen the same way
         (:func:`fuse`).
+    stacker_ : dict or None
+        Per-label weights and thresholds of the stacker (:mod:`pipeline.tag.stacker`), learnt on
+        the same out-of-fold probabilities; None where there were no held-out groups.
 
     Examples
     --------
@@ -116,7 +124,8 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, *, scheme: str = "stage", labels: Sequence[str] | None = None, C: float = 1.0,
                  char_ngram_range: tuple[int, int] = (1, 3), min_df: int = 2,
-                 concept_weight: float = 1.0, char_weight: float = 1.0, class_weight: str | None = "balanced",
+                 concept_weight: float = 1.0, context_weight: float = 0.25, char_weight: float = 1.0,
+                 class_weight: str | None = "balanced",
                  cv_folds: int = 5, tolerance: float = 0.01, random_state: int = 0):
         self.scheme = scheme
         self.labels = labels
@@ -124,6 +133,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         self.char_ngram_range = char_ngram_range
         self.min_df = min_df
         self.concept_weight = concept_weight
+        self.context_weight = context_weight
         self.char_weight = char_weight
         self.class_weight = class_weight
         self.cv_folds = cv_folds
@@ -162,11 +172,16 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
                 for j in range(len(self.classes_))
             ])
             held_X = [X[i] for i in np.flatnonzero(held)]
-            self.fusion_ = best_fusion(oof[held], targets[held], self.thresholds_,
-                                        _hit_matrix(held_X, self.scheme, self.classes_), held_langs, self.tolerance)
+            hits = _hit_matrix(held_X, self.scheme, self.classes_)
+            self.fusion_ = best_fusion(oof[held], targets[held], self.thresholds_, hits, held_langs, self.tolerance)
+            self.stacker_ = fit_stacker(oof[held], targets[held], held_X, self.scheme, list(self.classes_),
+                                        [groups[i] for i in np.flatnonzero(held)], held_langs,
+                                        rule_fired=fuse(oof[held], self.thresholds_, hits, **self.fusion_),
+                                        folds=self.cv_folds, tolerance=self.tolerance)
         else:
             self.thresholds_ = np.full(len(self.classes_), 0.5)
             self.fusion_ = {"lexicon_floor": None, "solo_threshold": None}
+            self.stacker_ = None
         return self
 
     def _validate(self, X, Y, groups):
@@ -214,19 +229,20 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         return _Fitted(kept, idf, vocab, coef, intercept)
 
     def _select(self, counts, rows) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-        """Columns seen in at least ``min_df`` training rows (concepts: one), and their idf."""
+        """Columns seen in at least ``min_df`` training rows (concepts: one), and their idf
+        (text blocks only)."""
         kept, idf = {}, {}
         for name, (matrix, _) in counts.items():
             df = np.asarray((matrix[rows] > 0).sum(axis=0)).ravel()
             kept[name] = np.flatnonzero(df >= (1 if name == "concept" else self.min_df))
-            if name != "concept":
+            if name not in BINARY_BLOCKS:
                 idf[name] = np.log((1.0 + len(rows)) / (1.0 + df[kept[name]])) + 1.0
         return kept, idf
 
     def _weigh(self, blocks: Mapping[str, sp.csr_matrix], idf: Mapping[str, np.ndarray]) -> sp.csr_matrix:
-        """tf-idf text blocks (each l2-normed) beside the weighted binary concept block."""
+        """tf-idf text blocks (each l2-normed) beside the weighted binary concept and context blocks."""
         return sp.hstack([tfidf(blocks["char"], idf["char"]) * self.char_weight, tfidf(blocks["word"], idf["word"]),
-                          blocks["concept"] * self.concept_weight]).tocsr()
+                          blocks["concept"] * self.concept_weight, blocks["context"] * self.context_weight]).tocsr()
 
     def _fit_linear(self, features: sp.csr_matrix, targets: np.ndarray,
                     weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -270,11 +286,11 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         """The design matrix from :func:`_analyse`'s term counts."""
         blocks = {}
         for name, counts in analysed.items():
-            vocabulary = self._vocabulary_index()[name]
+            vocabulary = self._vocabulary_index().get(name)
             if not vocabulary:
                 blocks[name] = sp.csr_matrix((n_samples, 0))
                 continue
-            blocks[name] = count_matrix(counts, n_samples, vocabulary, binary=name == "concept")
+            blocks[name] = count_matrix(counts, n_samples, vocabulary, binary=name in BINARY_BLOCKS)
         return self._weigh(blocks, self.idf_)
 
     def _vocabulary_index(self) -> dict[str, dict[str, int]]:
@@ -330,6 +346,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
             "classes": [str(c) for c in self.classes_],
             "thresholds": [float(t) for t in self.thresholds_],
             "fusion": self.fusion_,
+            "stacker": self.stacker_,
             "vocabularies": self.vocabularies_,
             "idf": {name: [float(v) for v in values] for name, values in self.idf_.items()},
             "intercept": [float(v) for v in self.intercept_],
@@ -374,6 +391,7 @@ class SentenceClassifier(ClassifierMixin, BaseEstimator):
         model.classes_ = np.array(payload["classes"], dtype=object)
         model.thresholds_ = np.array(payload["thresholds"], dtype=float)
         model.fusion_ = dict(payload["fusion"])
+        model.stacker_ = payload.get("stacker")
         model.vocabularies_ = payload["vocabularies"]
         model.idf_ = {name: np.array(values, dtype=float) for name, values in payload["idf"].items()}
         model.intercept_ = np.array(payload["intercept"], dtype=float)
@@ -424,26 +442,38 @@ class LinearTagger(Tagger):
         to the lexicon.
     features_from : str
         System name of the tagger whose hits and actors become features.
+
+    The annotator passes each sentence's passage key (``passages``; None: independent rows), and
+    the features get the passage's context tokens (:func:`pipeline.tag.context.with_context`),
+    as the training rows do.
     """
+
+    #: the annotator passes ``passages=`` to taggers that read the passage
+    uses_passages = True
 
     def __init__(self, *, models: Mapping[str, SentenceClassifier], features_from: str = "lexicon"):
         self.models = dict(models)
         self.features_from = features_from
         self.requires = (features_from,)
 
-    def features(self, sentences: Sequence[Sentence], previous: Mapping[str, Scores]) -> list[SentenceFeatures]:
+    def features(self, sentences: Sequence[Sentence], previous: Mapping[str, Scores],
+                 passages: Sequence[Any] | None = None) -> list[SentenceFeatures]:
         found = previous[self.features_from]
-        return [features_for(s, h, a) for s, h, a in zip(sentences, found.hits, found.actors)]
+        return with_context([features_for(s, h, a) for s, h, a in zip(sentences, found.hits, found.actors)], passages)
 
-    def __call__(self, sentences: Sequence[Sentence], previous: Mapping[str, Scores]) -> Scores:
+    def __call__(self, sentences: Sequence[Sentence], previous: Mapping[str, Scores],
+                 passages: Sequence[Any] | None = None) -> Scores:
         scores = Scores()
         if not sentences or not self.models:
             return scores
-        probas = predict_probas(self.models, self.features(sentences, previous))
+        features = self.features(sentences, previous, passages)
+        probas = predict_probas(self.models, features)
         for scheme, model in self.models.items():
             proba = probas[scheme]
             scores.labels[scheme] = tuple(str(c) for c in model.classes_)
             scores.values[scheme] = proba
             scores.fired[scheme] = proba >= model.thresholds_
-            scores.rules[scheme] = {"thresholds": model.thresholds_, **model.fusion_}
+            # the features ride along for a fusion that reads them (the stacker), computed lazily there
+            scores.rules[scheme] = {"thresholds": model.thresholds_, **model.fusion_,
+                                    "stacker": getattr(model, "stacker_", None), "features": features}
         return scores

@@ -13,7 +13,7 @@ from pipeline.tag.base import Scores, Tagger
 def test_builtin_taggers_register_when_their_module_is_named():
     for spec in RunConfig.load().taggers:
         create(spec.factory, module=spec.module, **({"lexicon": None} if spec.factory == "lexicon" else {"models": {}}))
-    assert {"lexicon", "linear", "fusion"} <= set(registered())
+    assert {"lexicon", "linear", "fusion", "stacker"} <= set(registered())
 
 
 def test_an_unknown_factory_lists_the_registered_ones():
