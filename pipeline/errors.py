@@ -78,6 +78,10 @@ class Errors(metaclass=_WithCodes):
     # organisation mentions: gold tables and acronyms (evaluate_actors.py, acronyms.py)
     E100 = "{path}: row {row}: offsets '{start}', '{end}' are not whole numbers"
     E101 = "{path}: row {row}: surface '{surface}' is not text[{start}:{end}] of sentence '{sent_id}'"
+    # batch at scale: backends, resume (batch.py, resume.py, distributed.py)
+    E130 = "unknown batch backend '{backend}'; known: local, dask"
+    E131 = "the dask backend needs Dask distributed: pip install 'irtag[dask]' ({reason})"
+    E132 = "cannot reach the Dask scheduler at {scheduler} ({reason})"
 
 
 class Warnings(metaclass=_WithCodes):
