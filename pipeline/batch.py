@@ -15,7 +15,7 @@ import threading
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 from pipeline.config import RunConfig
 from pipeline.document import Document
@@ -193,6 +193,16 @@ class BuildPipeline:
         return load(self.config, tag=self.tag)
 
 
+class CorpusSink(Protocol):
+    """What takes the documents of a batch as they come (``pipeline.export.corpus.CorpusOutputs``)."""
+
+    def __enter__(self) -> "CorpusSink": ...
+
+    def __exit__(self, exc_type, exc, tb) -> None: ...
+
+    def __call__(self, doc: Document, rows: list[dict]) -> None: ...
+
+
 def available_cores() -> int:
     """The cores this process may run on (its CPU affinity), the default number of workers."""
     try:
@@ -209,15 +219,16 @@ def run_batch(
     workers: int = 1,
     on_outcome: Callable[[Outcome, RunSummary], None] | None = None,
     config: RunConfig | None = None,
-    sink: Callable[[Document, list[dict]], None] | None = None,
+    sink: "CorpusSink | None" = None,
     backend: str = "local",
     scheduler: str | None = None,
 ) -> RunSummary:
     """Process every file and write ``docs/<id>.jsonl``, ``sentences.csv``, ``errors.csv``,
     ``duplicates.csv`` (export records already read from another export or record, skipped; the
     kept document lists every source in ``meta.extra['sources']``) and ``config.json`` (the
-    resolved config, when given). ``sink`` gets every kept document and its sentence rows, in
-    input order, as they come (the corpus outputs are written in the same pass).
+    resolved config, when given). ``sink`` (a context manager, entered once OUT is ready and left
+    once the manifest is written) is called with every kept document and its sentence rows, in
+    input order, as they come: the corpus outputs are written in the same pass.
 
     With a ``config``, each file's result is kept in ``OUT/cache`` under its key (bytes, path and
     settings, :func:`pipeline.resume.file_key`), so a rerun takes what is done from there."""
@@ -242,44 +253,47 @@ def run_batch(
     first_with: dict[str, Path] = {}  # doc id -> the file that gave it: same bytes, same id
     seen = DuplicateIndex()
     started = time.perf_counter()
-    with CsvTable(out / "sentences.csv", sentence_columns()) as sentences, \
-            CsvTable(out / "errors.csv", ("path", "error")) as errors, \
-            CsvTable(out / "duplicates.csv", ("source", "title", "kept_id", "kept_source")) as duplicates:
-        for path, lines in _results(paths, factory, cache, summary, workers=workers, backend=backend,
-                                    scheduler=scheduler):
-            summary.bytes_in += path.stat().st_size if path.exists() else 0
-            for line, outcome in lines:
-                if outcome.doc is not None and outcome.doc.id in first_with:
-                    duplicate = IrtagError(Errors.E065.format(path=outcome.path, first=first_with[outcome.doc.id],
-                                                              doc_id=outcome.doc.id))
-                    outcome = Outcome(outcome.path, error=str(duplicate))  # one line, as every error
-                if outcome.doc is None:
-                    summary.errors.append((str(outcome.path), outcome.error))
-                    errors.write_rows([{"path": str(outcome.path), "error": outcome.error}])
-                elif (kept := _duplicate_of(outcome.doc, seen)) is not None:
-                    _record_duplicate(outcome.doc, kept, out, summary, duplicates)
-                else:
-                    doc = outcome.doc
-                    first_with[doc.id] = outcome.path
-                    write_document_line(line, out / "docs" / f"{doc.id}.jsonl")
-                    doc_ids.append(doc.id)
-                    rows = [sentence_row(doc, s) for s in doc.sentences()]
-                    sentences.write_rows(rows)
-                    if sink is not None:
-                        sink(doc, rows)
-                    summary.documents += 1
-                    record = doc.meta.extra.get("record")
-                    summary.sentences_by_doc[f"{path.name}#{record}" if record else path.name] = Counter(
-                        s.lang for s in doc.coded_sentences()
-                    )
-                summary.seconds = time.perf_counter() - started
-                if on_outcome is not None:
-                    on_outcome(outcome, summary)
-    doc_ids = list(dict.fromkeys(doc_ids))
-    write_manifest(out, doc_ids)
-    cache.keep_only_used()
-    for stale in set((out / "docs").glob("*.jsonl")) - {out / "docs" / f"{i}.jsonl" for i in doc_ids}:
-        stale.unlink()  # a document of an earlier run whose file is gone or changed
+    with contextlib.ExitStack() as outputs:  # the sink finishes once the manifest is written
+        if sink is not None:
+            outputs.enter_context(sink)
+        with CsvTable(out / "sentences.csv", sentence_columns()) as sentences, \
+                CsvTable(out / "errors.csv", ("path", "error")) as errors, \
+                CsvTable(out / "duplicates.csv", ("source", "title", "kept_id", "kept_source")) as duplicates:
+            for path, lines in _results(paths, factory, cache, summary, workers=workers, backend=backend,
+                                        scheduler=scheduler):
+                summary.bytes_in += path.stat().st_size if path.exists() else 0
+                for line, outcome in lines:
+                    if outcome.doc is not None and outcome.doc.id in first_with:
+                        duplicate = IrtagError(Errors.E065.format(path=outcome.path, first=first_with[outcome.doc.id],
+                                                                  doc_id=outcome.doc.id))
+                        outcome = Outcome(outcome.path, error=str(duplicate))  # one line, as every error
+                    if outcome.doc is None:
+                        summary.errors.append((str(outcome.path), outcome.error))
+                        errors.write_rows([{"path": str(outcome.path), "error": outcome.error}])
+                    elif (kept := _duplicate_of(outcome.doc, seen)) is not None:
+                        _record_duplicate(outcome.doc, kept, out, summary, duplicates)
+                    else:
+                        doc = outcome.doc
+                        first_with[doc.id] = outcome.path
+                        write_document_line(line, out / "docs" / f"{doc.id}.jsonl")
+                        doc_ids.append(doc.id)
+                        rows = [sentence_row(doc, s) for s in doc.sentences()]
+                        sentences.write_rows(rows)
+                        if sink is not None:
+                            sink(doc, rows)
+                        summary.documents += 1
+                        record = doc.meta.extra.get("record")
+                        summary.sentences_by_doc[f"{path.name}#{record}" if record else path.name] = Counter(
+                            s.lang for s in doc.coded_sentences()
+                        )
+                    summary.seconds = time.perf_counter() - started
+                    if on_outcome is not None:
+                        on_outcome(outcome, summary)
+        doc_ids = list(dict.fromkeys(doc_ids))
+        write_manifest(out, doc_ids)
+        cache.keep_only_used()
+        for stale in set((out / "docs").glob("*.jsonl")) - {out / "docs" / f"{i}.jsonl" for i in doc_ids}:
+            stale.unlink()  # a document of an earlier run whose file is gone or changed
     summary.peak_rss_mb = peak_rss_mb()
     return summary
 
@@ -388,12 +402,9 @@ def run_corpus(inputs: Iterable[str | os.PathLike], out_dir: str | os.PathLike, 
     from pipeline.export.corpus import CorpusOutputs
     from pipeline.export.refi import codes_from_codebook
 
-    factory = BuildPipeline(config, tag)
-    with contextlib.ExitStack() as stack:
-        sink = stack.enter_context(CorpusOutputs(out_dir, codes_from_codebook(load_codebook(config.lexicons)))) \
-            if tag else None
-        summary = run_batch(inputs, out_dir, factory, workers=config.workers, on_outcome=on_outcome,
-                            config=config, sink=sink, backend=config.backend, scheduler=config.scheduler)
+    sink = CorpusOutputs(out_dir, codes_from_codebook(load_codebook(config.lexicons))) if tag else None
+    summary = run_batch(inputs, out_dir, BuildPipeline(config, tag), workers=config.workers, on_outcome=on_outcome,
+                        config=config, sink=sink, backend=config.backend, scheduler=config.scheduler)
     summary.peak_rss_mb = peak_rss_mb()
     if summary.files and not summary.documents and summary.errors:
         raise IrtagError(Errors.E095.format(files=summary.files, errors=Path(out_dir) / "errors.csv"))
