@@ -235,8 +235,7 @@ def run_batch(
     import time
 
     from pipeline.export.corpus import write_manifest
-    from pipeline.export.tables import sentence_columns, sentence_row
-    from pipeline.ingest.dedupe import DuplicateIndex
+    from pipeline.export.tables import sentence_columns
     from pipeline.io import CsvTable, write_json
 
     out = Path(out_dir)
@@ -248,10 +247,8 @@ def run_batch(
         write_json(out / "config.json", config.to_dict(), indent=1, sort_keys=True)
     paths, skipped = scan(inputs)
     summary = RunSummary(files=len(paths), skipped=skipped)
-    cache = Cache(out / CACHE_DIR, run_fingerprint(factory.config, factory.tag) if isinstance(factory, BuildPipeline) else None)
-    doc_ids: list[str] = []
-    first_with: dict[str, Path] = {}  # doc id -> the file that gave it: same bytes, same id
-    seen = DuplicateIndex()
+    keyed = isinstance(factory, BuildPipeline)  # a pipeline built from a config: results can be keyed
+    cache = Cache(out / CACHE_DIR, run_fingerprint(factory.config, factory.tag) if keyed else None)
     started = time.perf_counter()
     with contextlib.ExitStack() as outputs:  # the sink finishes once the manifest is written
         if sink is not None:
@@ -259,37 +256,16 @@ def run_batch(
         with CsvTable(out / "sentences.csv", sentence_columns()) as sentences, \
                 CsvTable(out / "errors.csv", ("path", "error")) as errors, \
                 CsvTable(out / "duplicates.csv", ("source", "title", "kept_id", "kept_source")) as duplicates:
-            for path, lines in _results(paths, factory, cache, summary, workers=workers, backend=backend,
-                                        scheduler=scheduler):
+            gather = _Gather(out, summary, sentences, errors, duplicates, sink)
+            for path, outcomes in _results(paths, factory, cache, summary, workers=workers, backend=backend,
+                                           scheduler=scheduler):
                 summary.bytes_in += path.stat().st_size if path.exists() else 0
-                for line, outcome in lines:
-                    if outcome.doc is not None and outcome.doc.id in first_with:
-                        duplicate = IrtagError(Errors.E065.format(path=outcome.path, first=first_with[outcome.doc.id],
-                                                                  doc_id=outcome.doc.id))
-                        outcome = Outcome(outcome.path, error=str(duplicate))  # one line, as every error
-                    if outcome.doc is None:
-                        summary.errors.append((str(outcome.path), outcome.error))
-                        errors.write_rows([{"path": str(outcome.path), "error": outcome.error}])
-                    elif (kept := _duplicate_of(outcome.doc, seen)) is not None:
-                        _record_duplicate(outcome.doc, kept, out, summary, duplicates)
-                    else:
-                        doc = outcome.doc
-                        first_with[doc.id] = outcome.path
-                        write_document_line(line, out / "docs" / f"{doc.id}.jsonl")
-                        doc_ids.append(doc.id)
-                        rows = [sentence_row(doc, s) for s in doc.sentences()]
-                        sentences.write_rows(rows)
-                        if sink is not None:
-                            sink(doc, rows)
-                        summary.documents += 1
-                        record = doc.meta.extra.get("record")
-                        summary.sentences_by_doc[f"{path.name}#{record}" if record else path.name] = Counter(
-                            s.lang for s in doc.coded_sentences()
-                        )
+                for doc_json, outcome in outcomes:
+                    outcome = gather(doc_json, outcome)
                     summary.seconds = time.perf_counter() - started
                     if on_outcome is not None:
                         on_outcome(outcome, summary)
-        doc_ids = list(dict.fromkeys(doc_ids))
+        doc_ids = list(dict.fromkeys(gather.doc_ids))
         write_manifest(out, doc_ids)
         cache.keep_only_used()
         for stale in set((out / "docs").glob("*.jsonl")) - {out / "docs" / f"{i}.jsonl" for i in doc_ids}:
@@ -372,6 +348,48 @@ def _executor(factory: Callable[[], Pipeline], workers: int, backend: str, sched
 
 def _work_lazily(pipeline: Callable[[], Pipeline], entry: Entry) -> list[str]:
     return _work(pipeline(), entry)
+
+
+class _Gather:
+    """What the batch does with each outcome, in input order: errors and duplicates listed, each
+    kept document written to ``docs/``, ``sentences.csv`` and the sink."""
+
+    def __init__(self, out: Path, summary: RunSummary, sentences, errors, duplicates, sink: CorpusSink | None):
+        from pipeline.ingest.dedupe import DuplicateIndex
+
+        self.out, self.summary, self.sink = out, summary, sink
+        self.sentences, self.errors, self.duplicates = sentences, errors, duplicates
+        self.doc_ids: list[str] = []
+        self.first_with: dict[str, Path] = {}  # doc id -> the file that gave it: same bytes, same id
+        self.seen = DuplicateIndex()
+
+    def __call__(self, doc_json: str, outcome: Outcome) -> Outcome:
+        from pipeline.export.tables import sentence_row
+
+        summary = self.summary
+        if outcome.doc is not None and outcome.doc.id in self.first_with:
+            duplicate = IrtagError(Errors.E065.format(path=outcome.path, first=self.first_with[outcome.doc.id],
+                                                      doc_id=outcome.doc.id))
+            outcome = Outcome(outcome.path, error=str(duplicate))  # one line, as every error
+        if outcome.doc is None:
+            summary.errors.append((str(outcome.path), outcome.error))
+            self.errors.write_rows([{"path": str(outcome.path), "error": outcome.error}])
+        elif (kept := _duplicate_of(outcome.doc, self.seen)) is not None:
+            _record_duplicate(outcome.doc, kept, self.out, summary, self.duplicates)
+        else:
+            doc = outcome.doc
+            self.first_with[doc.id] = outcome.path
+            write_document_line(doc_json, self.out / "docs" / f"{doc.id}.jsonl")
+            self.doc_ids.append(doc.id)
+            rows = [sentence_row(doc, s) for s in doc.sentences()]
+            self.sentences.write_rows(rows)
+            if self.sink is not None:
+                self.sink(doc, rows)
+            summary.documents += 1
+            record = doc.meta.extra.get("record")
+            name = f"{outcome.path.name}#{record}" if record else outcome.path.name
+            summary.sentences_by_doc[name] = Counter(s.lang for s in doc.coded_sentences())
+        return outcome
 
 
 def _duplicate_of(doc: Document, seen) -> str | None:
