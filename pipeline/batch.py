@@ -298,33 +298,42 @@ def _results(paths: Sequence[Path], factory: Callable[[], Pipeline], cache: Cach
             yield _decoded(*pending.popleft())
 
 
-def _decoded(path: Path, result: Callable[[], list[str]]) -> tuple[Path, list[tuple[str, Outcome]]]:
+def _decoded(path: Path, result: Callable[[], list]) -> tuple[Path, list[tuple[str, Outcome]]]:
+    """``(document JSON, outcome)`` pairs of a file: as made in this process, or from the lines a
+    worker or the cache gave (each document parsed once)."""
     outcomes = []
-    for line in result():
-        doc_json, error = decode(line)
+    for item in result():
+        if isinstance(item, tuple):
+            outcomes.append(item)
+            continue
+        doc_json, error = decode(item)
         doc = Document.from_json(doc_json) if doc_json is not None else None
         outcomes.append((doc_json or "", Outcome(path, doc=doc, error=error)))
     return path, outcomes
 
 
-def _work(pipeline: Pipeline, entry: Entry) -> list[str]:
+def _work(pipeline: Pipeline, entry: Entry) -> list[tuple[str, Outcome]]:
     """Process one file where the pipeline lives; its result goes to the cache at once."""
-    lines = [encode(o.doc.to_json()) if o.doc is not None else encode(None, o.error)
-             for o in _process_one(pipeline, entry.path)]
-    entry.write(lines)
-    return lines
+    done = [(o.doc.to_json() if o.doc is not None else "", o) for o in _process_one(pipeline, entry.path)]
+    entry.write(_lines(done))
+    return done
+
+
+def _lines(done: list[tuple[str, Outcome]]) -> list[str]:
+    """What a worker sends back: the lines (strings travel faster than documents)."""
+    return [encode(doc_json) if o.doc is not None else encode(None, o.error) for doc_json, o in done]
 
 
 def _work_in_worker(entry: Entry) -> list[str]:
     if _worker_failure is not None:
         raise _worker_failure
     assert _worker_pipeline is not None
-    return _work(_worker_pipeline[1], entry)
+    return _lines(_work(_worker_pipeline[1], entry))
 
 
 def work_on_dask_worker(factory: Callable[[], Pipeline], entry: Entry) -> list[str]:
     """The task a Dask worker runs: its pipeline is built on its first file and kept."""
-    return _work(_worker(factory), entry)
+    return _lines(_work(_worker(factory), entry))
 
 
 @contextlib.contextmanager
@@ -346,7 +355,7 @@ def _executor(factory: Callable[[], Pipeline], workers: int, backend: str, sched
             yield lambda entry: pool.apply_async(_work_in_worker, (entry,)).get
 
 
-def _work_lazily(pipeline: Callable[[], Pipeline], entry: Entry) -> list[str]:
+def _work_lazily(pipeline: Callable[[], Pipeline], entry: Entry) -> list[tuple[str, Outcome]]:
     return _work(pipeline(), entry)
 
 
