@@ -12,6 +12,7 @@ import functools
 import multiprocessing
 import os
 import threading
+import warnings
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 from pipeline.config import RunConfig
 from pipeline.document import Document
-from pipeline.errors import Errors, IrtagError
+from pipeline.errors import Errors, IrtagError, Warnings
 from pipeline.resume import (CACHE_DIR, Cache, Entry, decode, encode, peak_rss_mb, remove_partial_files,
                              run_fingerprint, write_document_line)
 from pipeline.stages import Pipeline, load
@@ -429,6 +430,8 @@ def run_corpus(inputs: Iterable[str | os.PathLike], out_dir: str | os.PathLike, 
     from pipeline.export.corpus import CorpusOutputs
     from pipeline.export.refi import codes_from_codebook
 
+    if config.scheduler and config.backend != "dask":
+        warnings.warn(Warnings.W070.format(scheduler=config.scheduler, backend=config.backend), stacklevel=2)
     sink = CorpusOutputs(out_dir, codes_from_codebook(load_codebook(config.lexicons))) if tag else None
     summary = run_batch(inputs, out_dir, BuildPipeline(config, tag), workers=config.workers, on_outcome=on_outcome,
                         config=config, sink=sink, backend=config.backend, scheduler=config.scheduler)

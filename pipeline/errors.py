@@ -98,6 +98,8 @@ class Warnings(metaclass=_WithCodes):
     W010 = "{path}: lines in mixed encodings: {utf8} non-ASCII line(s) read as UTF-8, {other} as {encoding}"
     W011 = "{path}: declared {declared} but the bytes are not {declared}; decoded as {encoding}"
     W012 = "{path}: removed {count} character(s) that are not text ({kinds})"
+    # batch at scale (batch.py)
+    W070 = "--scheduler {scheduler} is for --backend dask; the {backend} backend ignores it"
 
 
 class IrtagError(ValueError):

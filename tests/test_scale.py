@@ -132,3 +132,19 @@ def test_the_dask_backend_writes_the_same_bytes(corpus, tiny_models, reference, 
     pytest.importorskip("distributed")
     run(corpus, tmp_path / "out", tiny_models, "--backend", "dask", "--workers", "2")
     assert tree(tmp_path / "out") == reference
+
+
+def test_a_scheduler_without_the_dask_backend_is_a_warning(tmp_path):
+    from pipeline.batch import run_corpus
+
+    config = RunConfig.load(scheduler="tcp://127.0.0.1:1", workers=1)
+    with pytest.warns(UserWarning, match=r"\[W070\]"):
+        run_corpus([write_corpus(tmp_path / "in", 1)], tmp_path / "out", config, tag=False)
+
+
+def test_an_unknown_backend_is_an_error(tmp_path):
+    from pipeline.batch import run_corpus
+    from pipeline.errors import IrtagError
+
+    with pytest.raises(IrtagError, match=r"\[E130\].*nowhere"):
+        run_corpus([write_corpus(tmp_path / "in", 1)], tmp_path / "out", RunConfig.load(backend="nowhere"), tag=False)
