@@ -289,11 +289,12 @@ def _results(paths: Sequence[Path], factory: Callable[[], Pipeline], cache: Cach
         setattr(summary, status, sum(entry.status == status for entry in plan))
     todo = len(plan) - summary.cached
     summary.workers = max(1, min(available_cores() if workers <= 0 else workers, todo))
-    with _executor(factory, summary.workers if todo > 1 else 1, backend, scheduler) as submit:
+    with _executor(factory, summary.workers if todo > 1 else 1, backend, scheduler) as (submit, parallel):
+        summary.workers = parallel
         pending: deque = deque()
         for entry in plan:
             pending.append((entry.path, entry.read if entry.done else submit(entry)))
-            if len(pending) > WINDOW_PER_WORKER * summary.workers:
+            if len(pending) > WINDOW_PER_WORKER * parallel:
                 yield _decoded(*pending.popleft())
         while pending:
             yield _decoded(*pending.popleft())
@@ -339,21 +340,23 @@ def work_on_dask_worker(factory: Callable[[], Pipeline], entry: Entry) -> list[s
 
 @contextlib.contextmanager
 def _executor(factory: Callable[[], Pipeline], workers: int, backend: str, scheduler: str | None):
-    """``submit(entry)`` -> a function that waits for the entry's lines; models load once per worker."""
+    """``(submit, parallel)``: ``submit(entry)`` gives a function that waits for the entry's
+    result; ``parallel`` is how many files run at once. Models load once per worker."""
     if backend == "dask":
-        from pipeline.distributed import dask_client
+        from pipeline.distributed import dask_client, dask_threads
 
         with dask_client(scheduler, workers) as client:
-            yield lambda entry: client.submit(work_on_dask_worker, factory, entry, pure=False).result
+            yield (lambda entry: client.submit(work_on_dask_worker, factory, entry, pure=False).result,
+                   dask_threads(client) or workers)
     elif backend != "local":
         raise IrtagError(Errors.E130.format(backend=backend))
     elif workers <= 1:
         pipeline = functools.cache(factory)
-        yield lambda entry: functools.partial(_work_lazily, pipeline, entry)
+        yield (lambda entry: functools.partial(_work_lazily, pipeline, entry)), 1
     else:
         context = multiprocessing.get_context("spawn")
         with context.Pool(workers, initializer=_init_worker, initargs=(factory,)) as pool:
-            yield lambda entry: pool.apply_async(_work_in_worker, (entry,)).get
+            yield (lambda entry: pool.apply_async(_work_in_worker, (entry,)).get), workers
 
 
 def _work_lazily(pipeline: Callable[[], Pipeline], entry: Entry) -> list[tuple[str, Outcome]]:

@@ -34,3 +34,8 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator["object"]:
     with LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster, Client(cluster) as client:
         yield client
+
+
+def dask_threads(client: "object") -> int:
+    """Threads of the cluster's workers: how many files it runs at once (0 when it has none yet)."""
+    return sum(client.nthreads().values())
