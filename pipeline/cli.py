@@ -89,9 +89,15 @@ def cli() -> None:
               help="DOCX archives that would inflate past this are refused, before inflating [default: 200].")
 @click.option("--max-inflate-ratio", type=float, default=None,
               help="DOCX parts compressed more than this many times are refused (zip bombs) [default: 100].")
-@click.option("--workers", type=int, default=None, help="Processes to spread documents over [default: 1].")
+@click.option("--workers", type=int, default=None,
+              help="Processes to spread documents over; 0: the cores available [default: the cores available].")
+@click.option("--backend", type=click.Choice(["local", "dask"]), default=None,
+              help="Where the per-document work runs: local processes, or Dask distributed "
+                   "(pip install 'irtag[dask]') [default: local].")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="--backend dask: the scheduler to use [default: a local cluster of --workers processes].")
 @click.option("--segmenter", type=click.Choice(["jieba", "rjieba"]), default=None,
-              help="Chinese word segmenter [default: jieba].")
+              help="Chinese word segmenter (the same tokens; rjieba is faster) [default: rjieba].")
 @click.option("--pdf-engine", type=click.Choice(["pdfplumber", "pypdfium2"]), default=None,
               help="PDF text extraction (pypdfium2 is faster, sees no font sizes) [default: pdfplumber].")
 @click.option("--abstracts-only", is_flag=True, default=None,
@@ -99,7 +105,7 @@ def cli() -> None:
 @config_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def run(inputs, out_dir, tag, models_dir, max_size_mb, max_pages, max_chars, max_html_depth, max_inflated_mb,
-        max_inflate_ratio, workers, segmenter, pdf_engine, abstracts_only, config_path, quiet):
+        max_inflate_ratio, workers, backend, scheduler, segmenter, pdf_engine, abstracts_only, config_path, quiet):
     """Run the whole pipeline on files and folders of articles.
 
     Every file under INPUTS that a reader handles (.txt, .md, .markdown, .html, .htm, .pdf,
@@ -125,6 +131,12 @@ def run(inputs, out_dir, tag, models_dir, max_size_mb, max_pages, max_chars, max
                                   REFI-QDA project and codebook, Taguette codebook
         OUT/report.html           self-contained report with heatmaps and evidence
         OUT/config.json           the resolved configuration of the run
+        OUT/cache/<key>.jsonl     each input file's result, for a rerun to take up
+
+    A rerun into the same OUT takes the files already done from OUT/cache (same bytes, same
+    settings and models) and processes the rest -- after a kill, or on a folder with new files;
+    changed lexicons or models re-tag everything. The corpus outputs are always rebuilt, with
+    the same bytes whatever was resumed and whatever --workers or --backend.
 
     Tagging needs trained models (irtag train, once); run never trains. A file that fails
     (empty, binary, corrupt or encrypted PDF, undecodable text, too large) gets a one-line
@@ -140,8 +152,8 @@ def run(inputs, out_dir, tag, models_dir, max_size_mb, max_pages, max_chars, max
 
     config = _config(config_path, models=models_dir, max_size_mb=max_size_mb, max_pages=max_pages, max_chars=max_chars,
                      max_html_depth=max_html_depth, max_inflated_mb=max_inflated_mb,
-                     max_inflate_ratio=max_inflate_ratio, workers=workers, segmenter=segmenter,
-                     pdf_engine=pdf_engine, abstracts_only=abstracts_only)
+                     max_inflate_ratio=max_inflate_ratio, workers=workers, backend=backend, scheduler=scheduler,
+                     segmenter=segmenter, pdf_engine=pdf_engine, abstracts_only=abstracts_only)
     bar = tqdm(total=len(discover(inputs)), unit="file", disable=quiet, file=sys.stderr, dynamic_ncols=True)
     files_done: set[Path] = set()
 
@@ -152,7 +164,8 @@ def run(inputs, out_dir, tag, models_dir, max_size_mb, max_pages, max_chars, max
             files_done.add(outcome.path)
             bar.update(1)
         rate = summary.sentences / summary.seconds if summary.seconds else 0.0
-        bar.set_postfix(sentences=summary.sentences, errors=len(summary.errors), rate=f"{rate:.0f} sent/s")
+        bar.set_postfix(docs=summary.documents, sentences=summary.sentences, errors=len(summary.errors),
+                        rate=f"{rate:.0f} sent/s", refresh=False)
 
     summary = run_corpus(inputs, out_dir, config, tag=tag, on_outcome=on_outcome)
     bar.close()

@@ -45,7 +45,8 @@ class CorpusComparison:
     """Accumulates per-document tallies; memory grows with labels and pairs, not sentences."""
 
     profiles: list[dict] = field(default_factory=list)
-    factor_stage: dict[str, dict[tuple[str, str], list[str]]] = field(default_factory=dict)
+    #: doc id -> (factor, stage) -> (sentences, the first EXAMPLES_PER_CELL sentence ids)
+    factor_stage: dict[str, dict[tuple[str, str], tuple[int, list[str]]]] = field(default_factory=dict)
     pairs: dict[tuple[str, str], Counter] = field(default_factory=lambda: defaultdict(Counter))
     pair_examples: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     pair_docs: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -61,7 +62,7 @@ class CorpusComparison:
                 for stage in sentence.labels_for("stage"):
                     cells[(factor, stage)].append(sentence.id)
             self._add_pairs(doc.id, sentence)
-        self.factor_stage[doc.id] = dict(cells)
+        self.factor_stage[doc.id] = {cell: (len(ids), ids[:EXAMPLES_PER_CELL]) for cell, ids in cells.items()}
 
     def _add_pairs(self, doc_id: str, sentence) -> None:
         """One sentence's relations into the pair tallies (pairs unordered, sides by key)."""
@@ -102,9 +103,10 @@ class CorpusComparison:
         docs = [doc_id] if doc_id else list(self.factor_stage)
         for factor in scheme_labels()["factor"]:
             for stage in scheme_labels()["stage"]:
-                ids = [i for d in docs for i in self.factor_stage.get(d, {}).get((factor, stage), [])]
-                rows.append({"scope": doc_id or "corpus", "factor": factor, "stage": stage, "count": len(ids),
-                             "examples": ";".join(ids[:EXAMPLES_PER_CELL])})
+                found = [self.factor_stage.get(d, {}).get((factor, stage), (0, [])) for d in docs]
+                ids = [i for _, examples in found for i in examples][:EXAMPLES_PER_CELL]
+                rows.append({"scope": doc_id or "corpus", "factor": factor, "stage": stage,
+                             "count": sum(n for n, _ in found), "examples": ";".join(ids)})
         return pd.DataFrame(rows)
 
     def factor_stage_all(self) -> pd.DataFrame:

@@ -55,8 +55,10 @@ class RunConfig:
     max_html_depth: int = 1_000
     max_inflated_mb: float = 200.0
     max_inflate_ratio: float = 100.0
-    segmenter: str = "jieba"
-    workers: int = 1
+    segmenter: str = "rjieba"
+    workers: int = 0  # 0: the cores available (pipeline.batch.available_cores)
+    backend: str = "local"
+    scheduler: str | None = None
     random_state: int = 0
     taggers: tuple[TaggerSpec, ...] = ()
     fusion: TaggerSpec = TaggerSpec("fusion", "fusion")
@@ -81,7 +83,9 @@ class RunConfig:
             max_inflated_mb=float(ingest["max_inflated_mb"]),
             max_inflate_ratio=float(ingest["max_inflate_ratio"]),
             segmenter=str(merged["segment"]["engine"]),
-            workers=int(merged["batch"]["workers"]),
+            workers=int(merged["batch"]["workers"] or 0),
+            backend=str(merged["batch"]["backend"]),
+            scheduler=merged["batch"]["scheduler"] or None,
             random_state=int(merged["random_state"]),
             taggers=tuple(_spec(item, source) for item in merged["taggers"]),
             fusion=_spec({"name": "fusion", **merged["fusion"]}, source),
@@ -117,7 +121,7 @@ class RunConfig:
                        "max_chars": self.max_chars, "max_html_depth": self.max_html_depth,
                        "max_inflated_mb": self.max_inflated_mb, "max_inflate_ratio": self.max_inflate_ratio},
             "segment": {"engine": self.segmenter},
-            "batch": {"workers": self.workers},
+            "batch": {"workers": self.workers, "backend": self.backend, "scheduler": self.scheduler},
             "random_state": self.random_state,
             "taggers": [spec(t) for t in self.taggers],
             "fusion": {k: v for k, v in spec(self.fusion).items() if k != "name"},

@@ -101,6 +101,10 @@ class Errors(metaclass=_WithCodes):
     E141 = ("{path}: row {row}: a relation needs a kind ({kinds}), a source and a target; leave all four "
             "empty for a sentence with none")
     E142 = "{path}: the config runs no relation step (relations: is null); set it to score relations"
+    # batch at scale: backends, resume (batch.py, resume.py, distributed.py)
+    E130 = "unknown batch backend '{backend}'; known: local, dask"
+    E131 = "the dask backend needs Dask distributed: pip install 'irtag[dask]' ({reason})"
+    E132 = "cannot reach the Dask scheduler at {scheduler} ({reason})"
 
 
 class Warnings(metaclass=_WithCodes):
@@ -127,6 +131,8 @@ class Warnings(metaclass=_WithCodes):
             "sentences.csv and sentences.parquet keep them")
     W061 = ("{path}: {cells} cell(s) cut to Excel's {limit:,} characters; sentences.csv and "
             "sentences.parquet keep the whole text")
+    # batch at scale (batch.py)
+    W070 = "--scheduler {scheduler} is for --backend dask; the {backend} backend ignores it"
 
 
 class IrtagError(ValueError):

@@ -252,7 +252,7 @@ class Segmenter:
         Chinese words to keep whole besides ``lexicons/domain_terms.txt`` (e.g. lexicon terms,
         so that they are tokenised like the text they are matched against).
     engine
-        Chinese word segmenter: ``"jieba"`` or ``"rjieba"`` (jieba-rs, faster; optional).
+        Chinese word segmenter: ``"rjieba"`` (jieba-rs: the same tokens, several times faster) or ``"jieba"``.
     domain_terms
         The jieba user dictionary of domain words [default: ``domain_terms.txt`` of the
         project's lexicons].
@@ -264,7 +264,7 @@ class Segmenter:
     ['联合国', '与', '非盟', '开展', '维和行动', '。']
     """
 
-    def __init__(self, extra_words: Iterable[str] = (), engine: str = "jieba", domain_terms: str | Path | None = None):
+    def __init__(self, extra_words: Iterable[str] = (), engine: str = "rjieba", domain_terms: str | Path | None = None):
         self.extra_words = extra_words
         self.engine = engine
         self.domain_terms = domain_terms

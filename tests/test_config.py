@@ -12,7 +12,7 @@ def test_defaults_come_from_the_shipped_yaml():
     config = RunConfig.load()
     assert config.lexicons == PROJECT_ROOT / "lexicons"
     assert config.models == PROJECT_ROOT / "outputs" / "models"
-    assert config.segmenter == "jieba" and config.max_size_mb == 50 and config.random_state == 0
+    assert config.segmenter == "rjieba" and config.max_size_mb == 50 and config.random_state == 0
     assert [(t.name, t.factory) for t in config.taggers] == [("lexicon", "lexicon"), ("classifier", "linear")]
     assert config.fusion.factory == "stacker"
 
