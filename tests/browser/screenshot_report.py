@@ -31,7 +31,8 @@ def find_browser() -> str | None:
 
 
 def _run(browser: str, args: list[str], timeout: float, size: tuple[int, int]) -> subprocess.CompletedProcess:
-    with tempfile.TemporaryDirectory(prefix="irtag-chromium-") as profile:
+    # the browser's helper processes may still write to the profile as it is removed
+    with tempfile.TemporaryDirectory(prefix="irtag-chromium-", ignore_cleanup_errors=True) as profile:
         command = [
             browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -96,7 +97,8 @@ def tap(html_path: str | Path, png_path: str | Path, selector: str, *, width: in
         os.dup2(read, 3)
         os.dup2(write, 4)
 
-    with tempfile.TemporaryDirectory(prefix="irtag-chromium-") as profile:
+    # the browser's helper processes may still write to the profile as it is removed
+    with tempfile.TemporaryDirectory(prefix="irtag-chromium-", ignore_cleanup_errors=True) as profile:
         proc = subprocess.Popen([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                                  "--disable-background-networking", "--hide-scrollbars", "--remote-debugging-pipe",
                                  f"--user-data-dir={profile}", "about:blank"], preexec_fn=child, close_fds=False,
