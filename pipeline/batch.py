@@ -11,6 +11,7 @@ import contextlib
 import functools
 import multiprocessing
 import os
+import signal
 import threading
 import warnings
 from collections import Counter, deque
@@ -113,18 +114,48 @@ def _init_worker(factory: Callable[[], Pipeline]) -> None:
 
 
 def _process_one(pipeline: Pipeline, path: Path) -> list[Outcome]:
-    """One outcome per document of the file; a document that fails does not stop the others."""
+    """One outcome per document of the file; a document that fails does not stop the others.
+    A file that takes longer than the config's ``time_limit_s`` is stopped and reported (E097)."""
     outcomes = []
     try:
-        for doc in pipeline.read(path):
-            record = doc.meta.extra.get("record")
-            try:
-                outcomes.append(Outcome(path, doc=pipeline(doc)))
-            except Exception as exc:  # a bug or a library failure must not end the batch
-                outcomes.append(Outcome(path, error=_message(f"{path} record {record}" if record else path, exc)))
+        with _time_limit(getattr(pipeline.config, "time_limit_s", None)):
+            for doc in pipeline.read(path):
+                record = doc.meta.extra.get("record")
+                try:
+                    outcomes.append(Outcome(path, doc=pipeline(doc)))
+                except Exception as exc:  # a bug or a library failure must not end the batch
+                    outcomes.append(Outcome(path, error=_message(f"{path} record {record}" if record else path, exc)))
+    except _Overtime:
+        outcomes = [Outcome(path, error=Errors.E097.format(path=path, seconds=pipeline.config.time_limit_s))]
     except Exception as exc:
         outcomes.append(Outcome(path, error=_message(path, exc)))
     return outcomes
+
+
+class _Overtime(BaseException):
+    """Raised by the alarm of :func:`_time_limit`; a BaseException, so no stage's ``except
+    Exception`` swallows it."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Stop the work inside after ``seconds`` (SIGALRM; only where signals work: the main thread
+    of a process on Unix — a pool worker or the main process, not a Dask worker's thread)."""
+    usable = (seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def alarm(signum, frame):
+        raise _Overtime
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _message(where: object, exc: Exception) -> str:

@@ -87,6 +87,8 @@ def cli() -> None:
 @click.option("--max-html-depth", type=int, default=None, help="HTML nested deeper is refused [default: 1000].")
 @click.option("--max-inflated-mb", type=float, default=None,
               help="DOCX archives that would inflate past this are refused, before inflating [default: 200].")
+@click.option("--time-limit", type=float, default=None,
+              help="Seconds one input file may take before it is stopped and reported (E097) [default: 600].")
 @click.option("--max-inflate-ratio", type=float, default=None,
               help="DOCX parts compressed more than this many times are refused (zip bombs) [default: 100].")
 @click.option("--workers", type=int, default=None,
@@ -105,7 +107,7 @@ def cli() -> None:
 @config_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def run(inputs, out_dir, tag, models_dir, max_size_mb, max_pages, max_chars, max_html_depth, max_inflated_mb,
-        max_inflate_ratio, workers, backend, scheduler, segmenter, pdf_engine, abstracts_only, config_path, quiet):
+        max_inflate_ratio, time_limit, workers, backend, scheduler, segmenter, pdf_engine, abstracts_only, config_path, quiet):
     """Run the whole pipeline on files and folders of articles.
 
     Every file under INPUTS that a reader handles (.txt, .md, .markdown, .html, .htm, .pdf,
@@ -152,7 +154,7 @@ def run(inputs, out_dir, tag, models_dir, max_size_mb, max_pages, max_chars, max
 
     config = _config(config_path, models=models_dir, max_size_mb=max_size_mb, max_pages=max_pages, max_chars=max_chars,
                      max_html_depth=max_html_depth, max_inflated_mb=max_inflated_mb,
-                     max_inflate_ratio=max_inflate_ratio, workers=workers, backend=backend, scheduler=scheduler,
+                     max_inflate_ratio=max_inflate_ratio, time_limit_s=time_limit, workers=workers, backend=backend, scheduler=scheduler,
                      segmenter=segmenter, pdf_engine=pdf_engine, abstracts_only=abstracts_only)
     bar = tqdm(total=len(discover(inputs)), unit="file", disable=quiet, file=sys.stderr, dynamic_ncols=True)
     files_done: set[Path] = set()

@@ -59,6 +59,7 @@ class RunConfig:
     workers: int = 0  # 0: the cores available (pipeline.batch.available_cores)
     backend: str = "local"
     scheduler: str | None = None
+    time_limit_s: float | None = 600.0
     random_state: int = 0
     taggers: tuple[TaggerSpec, ...] = ()
     fusion: TaggerSpec = TaggerSpec("fusion", "fusion")
@@ -86,6 +87,7 @@ class RunConfig:
             workers=int(merged["batch"]["workers"] or 0),
             backend=str(merged["batch"]["backend"]),
             scheduler=merged["batch"]["scheduler"] or None,
+            time_limit_s=None if merged["batch"]["time_limit_s"] is None else float(merged["batch"]["time_limit_s"]),
             random_state=int(merged["random_state"]),
             taggers=tuple(_spec(item, source) for item in merged["taggers"]),
             fusion=_spec({"name": "fusion", **merged["fusion"]}, source),
@@ -121,7 +123,8 @@ class RunConfig:
                        "max_chars": self.max_chars, "max_html_depth": self.max_html_depth,
                        "max_inflated_mb": self.max_inflated_mb, "max_inflate_ratio": self.max_inflate_ratio},
             "segment": {"engine": self.segmenter},
-            "batch": {"workers": self.workers, "backend": self.backend, "scheduler": self.scheduler},
+            "batch": {"workers": self.workers, "backend": self.backend, "scheduler": self.scheduler,
+                      "time_limit_s": self.time_limit_s},
             "random_state": self.random_state,
             "taggers": [spec(t) for t in self.taggers],
             "fusion": {k: v for k, v in spec(self.fusion).items() if k != "name"},

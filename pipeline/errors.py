@@ -55,6 +55,7 @@ class Errors(metaclass=_WithCodes):
     E093 = "{path}: no trained models here; train them with `irtag train` (or `irtag train -o {path}`), or pass --models"
     E094 = "{path}: the output folder is an existing file; pass a folder with -o"
     E096 = "{path}: cannot write ({reason}); check the free space and the permissions of the output folder"
+    E097 = "{path}: stopped after {seconds:g} s, over the time budget per input file (raise it with --time-limit)"
     E095 = "none of the {files} input file(s) could be read (see {errors}); nothing was tagged"
     # bibliographic exports (RIS, BibTeX, CSL-JSON, Zotero/Scopus/WoS tables, WoS and CNKI tagged text)
     E070 = "{path}: no readable record in this {format} export ({reason})"

@@ -82,3 +82,27 @@ def test_a_crashing_document_does_not_end_the_batch(corpus):
     failed = {o.path.name: o.error for o in outcomes if not o.ok}
     assert "stage bug" in failed["a_zh.txt"] and "a_zh.txt" in failed["a_zh.txt"]
     assert [o.path.name for o in outcomes if o.ok] == ["b_en.html"]
+
+
+def test_a_file_over_the_time_budget_is_stopped_and_reported_and_the_batch_goes_on(tmp_path):
+    import time
+
+    from pipeline.config import RunConfig
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a_slow.txt").write_text("联合国与欧盟开展合作。慢。\n", encoding="utf-8")
+    (corpus / "b_fast.txt").write_text("联合国与欧盟开展合作。\n", encoding="utf-8")
+
+    def stage(doc):
+        if "慢" in doc.text:
+            time.sleep(30)  # what a pathological input does to a stage
+        return doc
+
+    config = RunConfig.load(time_limit_s=0.5)
+    started = time.perf_counter()
+    outcomes = list(process_many(discover([corpus]), lambda: Pipeline([("stage", stage)], config=config)))
+    assert time.perf_counter() - started < 20  # a hang guard: the slow file was stopped, not waited for
+    assert [o.path.name for o in outcomes] == ["a_slow.txt", "b_fast.txt"]
+    assert outcomes[0].error.startswith("[E097]") and "a_slow.txt" in outcomes[0].error
+    assert outcomes[1].ok
