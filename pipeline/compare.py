@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 from pipeline.codebook import label_groups, scheme_labels
-from pipeline.document import Document, Metadata
+from pipeline.document import Document, Metadata, Sentence
 
 EXAMPLES_PER_CELL = 3
 #: relation stances that do not assert the relation: counted in ``not_asserted``, not in the forms
@@ -55,12 +55,8 @@ class CorpusComparison:
         self.profiles.append(profile(doc))
         cells: dict[tuple[str, str], list[str]] = defaultdict(list)
         for sentence in doc.coded_sentences():
-            # A negated factor ("缺乏拉动因素", "lack of pull") stays tagged and flagged, but it is
-            # evidence of absence, so Steffek's table does not count it.
-            factors = [lab.label for lab in sentence.labels if lab.scheme == "factor" and not lab.negated]
-            for factor in factors:
-                for stage in sentence.labels_for("stage"):
-                    cells[(factor, stage)].append(sentence.id)
+            for cell in factor_stage_cells(sentence):
+                cells[cell].append(sentence.id)
             self._add_pairs(doc.id, sentence)
         self.factor_stage[doc.id] = {cell: (len(ids), ids[:EXAMPLES_PER_CELL]) for cell, ids in cells.items()}
 
@@ -141,6 +137,14 @@ def meta_cells(doc: Document, columns: Sequence[str] = META_COLUMNS) -> dict[str
         value = getattr(doc.meta, column) if column in _META_FIELDS else doc.meta.extra.get(column, "")
         cells[column] = "; ".join(value) if isinstance(value, list) else "" if value is None else value
     return cells
+
+
+def factor_stage_cells(sentence: Sentence) -> list[tuple[str, str]]:
+    """Steffek's cells of a sentence: every (factor, stage) pair it carries. A negated factor
+    ("缺乏拉动因素", "lack of pull") stays tagged and flagged, but it is evidence of absence, so
+    the table does not count it."""
+    factors = [lab.label for lab in sentence.labels if lab.scheme == "factor" and not lab.negated]
+    return [(factor, stage) for factor in factors for stage in sentence.labels_for("stage")]
 
 
 def profile(doc: Document) -> dict:

@@ -19,8 +19,8 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 from pipeline.codebook import scheme_labels
-from pipeline.compare import EXAMPLES_PER_CELL, profile
-from pipeline.document import Document, Metadata, Sentence
+from pipeline.compare import EXAMPLES_PER_CELL, factor_stage_cells, profile
+from pipeline.document import Document, Metadata
 from pipeline.errors import Errors, IrtagError
 from pipeline.io import iter_documents, write_table
 from pipeline.norm import fold_width
@@ -62,13 +62,6 @@ def period_of(year: int, period: int) -> tuple[int, str]:
     """Calendar periods of ``period`` years (2015-2019 for 5), the same bins for every corpus."""
     start = year - year % period
     return start, str(start) if period == 1 else f"{start}-{start + period - 1}"
-
-
-def factor_stage_cells(sentence: Sentence) -> list[tuple[str, str]]:
-    """Steffek's cells of a sentence: every (factor, stage) pair it carries; a negated factor is
-    evidence of absence and is not counted (as in ``CorpusComparison``)."""
-    factors = [lab.label for lab in sentence.labels if lab.scheme == "factor" and not lab.negated]
-    return [(factor, stage) for factor in factors for stage in sentence.labels_for("stage")]
 
 
 @dataclass
